@@ -1,0 +1,1 @@
+"""Loading files and database files into the engine."""

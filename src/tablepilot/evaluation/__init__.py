@@ -1,0 +1,1 @@
+"""Benchmark suites, scoring and the eval runner."""

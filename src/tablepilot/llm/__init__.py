@@ -1,0 +1,1 @@
+"""LLM backends: OpenAI-compatible HTTP, embedded llama.cpp, scripted fake."""

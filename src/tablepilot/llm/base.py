@@ -1,0 +1,43 @@
+"""The LLM backend interface: one abstract method, so every backend is small and swappable."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Message:
+    role: str  # "system" | "user" | "assistant"
+    content: str
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class LLM(ABC):
+    """A chat model. Implementations raise ``BackendError`` for every failure they can foresee."""
+
+    #: short backend name shown to users: "openai", "llama.cpp", "fake"
+    backend: str = "base"
+    #: the model's name or path as the user knows it
+    model: str = ""
+
+    @abstractmethod
+    def complete(
+        self,
+        messages: Sequence[Message],
+        *,
+        temperature: float = 0.0,
+        max_tokens: int = 512,
+        stop: Sequence[str] | None = None,
+    ) -> Completion:
+        """Return the assistant's reply to ``messages``; greedy when ``temperature`` is 0."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources (HTTP clients, model memory)."""

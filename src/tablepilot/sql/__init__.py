@@ -1,0 +1,1 @@
+"""SQL checks and extraction."""
