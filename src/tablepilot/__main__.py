@@ -1,0 +1,5 @@
+"""`python -m tablepilot` is the `tablepilot` command."""
+
+from tablepilot.cli import main
+
+main()

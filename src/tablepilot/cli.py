@@ -1,0 +1,246 @@
+"""The `tablepilot` command line: ask, chat, describe, eval, model.
+
+Every failure a user can cause ends in one line on stderr (what went wrong, then how to fix it) and the
+error's exit code; a traceback is shown only with TABLEPILOT_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from tablepilot.answer import Answer, cell_text
+from tablepilot.errors import InputError, TablepilotError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ANSWER_ERROR_EXIT = {
+    "unanswerable": 1,
+    "backend_error": 4,
+    "guard_error": 6,
+    "query_error": 7,
+    "input_error": 2,
+    "config_error": 3,
+}
+
+
+def report_error(exc: TablepilotError) -> None:
+    err.print(f"[bold red]error:[/] {escape(exc.message)}", markup=True, highlight=False)
+    if exc.hint:
+        err.print(f"[yellow]hint:[/] {escape(exc.hint)}", markup=True, highlight=False)
+
+
+def guarded(func: F) -> F:
+    """Turn our errors into one clear line and an exit code; never show a traceback to users."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except TablepilotError as exc:
+            if os.environ.get("TABLEPILOT_DEBUG"):
+                raise
+            report_error(exc)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+            if os.environ.get("TABLEPILOT_DEBUG"):
+                raise
+            err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}", markup=True, highlight=False)
+            err.print("[yellow]hint:[/] rerun with TABLEPILOT_DEBUG=1 for details and report it", markup=True)
+            sys.exit(70)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def backend_options(func: F) -> F:
+    for option in reversed(
+        [
+            click.option("--backend", type=click.Choice(["openai", "llama.cpp", "fake"]), help="LLM backend."),
+            click.option("--base-url", help="OpenAI-compatible server, e.g. http://localhost:8000/v1."),
+            click.option("--model", "model", help="Model name, a known embedded model (default, small) or a .gguf path."),
+            click.option("--api-key", help="API key (or set TABLEPILOT_API_KEY / OPENAI_API_KEY)."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tablepilot")
+def cli() -> None:
+    """Ask spreadsheets and databases questions; every answer comes from an executed query."""
+
+
+def _check_sources(sources: tuple[str, ...]) -> list[str]:
+    if not sources:
+        raise InputError("no data given", hint="name one or more files, e.g. `tablepilot ask sales.xlsx -q …`")
+    return list(sources)
+
+
+def _open_session(sources: tuple[str, ...], **backend: Any) -> Any:
+    from tablepilot.session import Session
+
+    with err.status("loading data…", spinner="dots") if err.is_terminal else _nullcontext():
+        return Session(_check_sources(sources), **backend)
+
+
+class _nullcontext:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def print_answer(answer: Answer, *, max_rows: int = 20) -> None:
+    if answer.error:
+        err.print(f"[bold red]{escape(str(answer.error.get('message', 'no answer')))}[/]", markup=True)
+        if answer.error.get("hint"):
+            err.print(f"[yellow]hint:[/] {escape(str(answer.error['hint']))}", markup=True, highlight=False)
+        for i, attempt in enumerate(answer.attempts, 1):
+            if attempt.sql or attempt.error:
+                line = escape(f"attempt {i}: {attempt.sql or ''} → {attempt.error or 'ok'}")
+                err.print(f"[dim]{line}[/]", markup=True, highlight=False)
+        return
+    out.print(answer.text, markup=False)
+    if answer.rows and not (len(answer.rows) == 1 and len(answer.columns) == 1):
+        table = Table(show_header=True, header_style="bold")
+        for c in answer.columns:
+            table.add_column(str(c))
+        for row in answer.rows[:max_rows]:
+            table.add_row(*[cell_text(v) for v in row])
+        out.print(table)
+        if len(answer.rows) > max_rows or answer.truncated:
+            out.print(f"[dim]({len(answer.rows)}{'+' if answer.truncated else ''} rows; showing {max_rows})[/]")
+    if answer.sql:
+        out.print(f"[dim]SQL: {escape(answer.sql)}[/]", markup=True, highlight=False)
+    meta = escape(f"{answer.seconds:.1f} s · {answer.backend} {answer.model}")
+    out.print(f"[dim]{meta}[/]", markup=True, highlight=False)
+
+
+def _exit_code(answer: Answer) -> int:
+    if answer.error is None:
+        return 0
+    return ANSWER_ERROR_EXIT.get(str(answer.error.get("code")), 1)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@click.option("-q", "--question", required=True, help="The question, in Chinese or English.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option(
+    "--chart",
+    "chart_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Save the recommended chart as PNG or SVG (by suffix).",
+)
+@backend_options
+@guarded
+def ask(sources: tuple[str, ...], question: str, as_json: bool, chart_path: Path | None, **backend: Any) -> None:
+    """Answer one question about SOURCES (CSV, TSV, Excel, Parquet, JSON, SQLite, DuckDB files)."""
+    session = _open_session(sources, **backend)
+    try:
+        if as_json or not err.is_terminal:
+            answer = session.ask(question)
+        else:
+            with err.status("understanding…", spinner="dots") as status:
+                answer = session.ask(question, progress=lambda stage: status.update(f"{stage}…"))
+    finally:
+        session.close()
+    if as_json:
+        click.echo(answer.to_json(indent=2))
+    else:
+        print_answer(answer)
+    if chart_path is not None:
+        save_chart(answer, chart_path)
+    sys.exit(_exit_code(answer))
+
+
+def save_chart(answer: Answer, path: Path) -> Path | None:
+    """Render the answer's chart; say so plainly when the result has none."""
+    if answer.chart is None:
+        err.print("no chart: this result is better read as a value or a table", markup=False)
+        return None
+    from tablepilot.render import render_chart
+
+    written = render_chart(answer.chart, path)
+    err.print(f"chart saved to {written}", markup=False)
+    return written
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@backend_options
+@guarded
+def chat(sources: tuple[str, ...], **backend: Any) -> None:
+    """Ask questions one after another; follow-ups ("只看2023年的呢？") use the earlier turns."""
+    from tablepilot.repl import run_repl
+
+    session = _open_session(sources, **backend)
+    try:
+        run_repl(session, out, err)
+    finally:
+        session.close()
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@click.option("--budget", default=2000, show_default=True, help="Token budget of the description.")
+@guarded
+def describe(sources: tuple[str, ...], budget: int) -> None:
+    """Show the tables as tablepilot sees them (names, columns, types, values): what the model is told."""
+    from tablepilot.engines.duckdb_engine import open_sources
+    from tablepilot.profile import describe_tables, profile_table
+
+    engine = open_sources(_check_sources(sources))
+    try:
+        profiles = [profile_table(engine.connection, t) for t in engine.tables()]
+        out.print(describe_tables(profiles, budget_tokens=budget), markup=False)
+        for t in engine.tables():
+            for note in t.notes:
+                out.print(f"[dim]{escape(f'note ({t.name}): {note}')}[/]", markup=True, highlight=False)
+    finally:
+        engine.close()
+
+
+@cli.command(name="eval")
+@click.argument("suite_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--limit", type=int, help="Answer only the first N questions.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="predictions.jsonl path.")
+@backend_options
+@guarded
+def eval_command(suite_dir: Path, limit: int | None, out_path: Path | None, **backend: Any) -> None:
+    """Answer a benchmark suite (../shared/bench format), write predictions, print the score."""
+    from tablepilot.eval_bridge import run_evaluation
+
+    run_evaluation(suite_dir, limit=limit, out_path=out_path, console=out, **backend)
+
+
+def _register_optional_commands() -> None:
+    from tablepilot.model_commands import model
+
+    cli.add_command(model)
+
+
+_register_optional_commands()
+
+
+def main() -> None:
+    cli(prog_name="tablepilot")

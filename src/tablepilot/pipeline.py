@@ -1,0 +1,218 @@
+"""The ask loop, top to bottom: describe data → prompt → model → extract → guard → run → repair → answer.
+
+Every value in an answer comes from a result the engine returned; the model only ever writes SQL.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+
+from tablepilot.answer import Answer, Attempt, ResultTable, json_cell
+from tablepilot.answer_text import answer_values, compose_text, question_language
+from tablepilot.catalog import TableInfo
+from tablepilot.charts import recommend_chart
+from tablepilot.engines.base import Engine
+from tablepilot.errors import BackendError, GuardError, QueryError, TablepilotError
+from tablepilot.linking import ValueIndex, ValueLink
+from tablepilot.llm.base import LLM, Message
+from tablepilot.profile import TableProfile, describe_tables, profile_table
+from tablepilot.sql.extract import extract_sql
+from tablepilot.sql.guard import check_readonly
+
+CANNOT_ANSWER = "CANNOT_ANSWER"
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class AskOptions:
+    """Knobs of one question; defaults are tuned for a 1.5B model on 2 CPU cores."""
+
+    max_attempts: int = 3
+    max_rows: int = 1000
+    timeout_s: float = 30.0
+    budget_tokens: int = 700
+    max_tokens: int = 320
+    history_turns: int = 3
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What a follow-up question needs to know about an earlier one."""
+
+    question: str
+    sql: str | None
+    columns: tuple[str, ...] = ()
+    row_count: int = 0
+
+
+@dataclass
+class DataContext:
+    """What the model is told about the data; built once per set of tables and reused across questions."""
+
+    engine: Engine
+    tables: list[TableInfo]
+    profiles: list[TableProfile]
+    index: ValueIndex
+    _prefix_cache: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, engine: Engine) -> DataContext:
+        tables = engine.tables()
+        con = getattr(engine, "connection", None)
+        if con is None:
+            raise TablepilotError(
+                f"the {type(engine).__name__} engine cannot be profiled yet",
+                hint="use files or a DuckDB/SQLite database for now",
+            )
+        profiles = [profile_table(con, t) for t in tables]
+        index = ValueIndex.build(con, tables)
+        return cls(engine=engine, tables=tables, profiles=profiles, index=index)
+
+    def describe(self, question: str, links: Sequence[ValueLink], budget_tokens: int) -> str:
+        """The table description. It only depends on the question when the tables exceed the budget, so
+        that for ordinary data it is a stable prompt prefix whose KV cache the local model reuses."""
+        if budget_tokens not in self._prefix_cache:
+            full = describe_tables(self.profiles, budget_tokens=1_000_000)
+            fitted = describe_tables(self.profiles, budget_tokens=budget_tokens)
+            self._prefix_cache[budget_tokens] = fitted if fitted == full else ""
+        stable = self._prefix_cache[budget_tokens]
+        return stable or describe_tables(self.profiles, question=question, links=links, budget_tokens=budget_tokens)
+
+
+def system_prompt() -> str:
+    return resources.files("tablepilot.prompts").joinpath("sql_system.txt").read_text(encoding="utf-8").strip()
+
+
+def build_messages(
+    question: str,
+    description: str,
+    links: Sequence[ValueLink],
+    history: Sequence[Turn] = (),
+) -> list[Message]:
+    """Stable part first (instructions + tables), then earlier turns, then the question with its links."""
+    messages = [Message("system", f"{system_prompt()}\n\n{description}")]
+    for turn in history:
+        messages.append(Message("user", f"Question: {turn.question}"))
+        messages.append(Message("assistant", f"```sql\n{turn.sql or 'SELECT NULL'}\n```"))
+    hint = _link_hint(links)
+    messages.append(Message("user", f"Question: {question}" + (f"\n{hint}" if hint else "")))
+    return messages
+
+
+def _link_hint(links: Sequence[ValueLink]) -> str:
+    if not links:
+        return ""
+    lines = [f'- "{ln.column}" = \'{ln.value}\'' + (f' (table "{ln.table}")' if ln.table else "") for ln in links]
+    return "Values in the data that match the question:\n" + "\n".join(lines)
+
+
+def ask_question(
+    context: DataContext,
+    llm: LLM,
+    question: str,
+    *,
+    history: Sequence[Turn] = (),
+    options: AskOptions = AskOptions(),
+    progress: Progress | None = None,
+) -> Answer:
+    """Answer one question. Never raises for per-question failures: they land in ``Answer.error``."""
+    started = time.perf_counter()
+    say = progress or (lambda _stage: None)
+    answer = Answer(question=question, backend=llm.backend, model=llm.model)
+    question = question.strip()
+    if not question:
+        answer.error = {"code": "input_error", "message": "the question is empty", "hint": "ask something"}
+        return answer
+
+    say("understanding")
+    links = context.index.link(question, limit=8)
+    description = context.describe(question, links, options.budget_tokens)
+    messages = build_messages(question, description, links, history[-options.history_turns :])
+    table_names = [t.name for t in context.tables]
+    fallback: tuple[str, ResultTable] | None = None
+    last_error: TablepilotError | None = None
+
+    for _ in range(options.max_attempts):
+        say("writing SQL")
+        try:
+            completion = llm.complete(messages, temperature=0.0, max_tokens=options.max_tokens, stop=["\n```"])
+        except TablepilotError as exc:
+            last_error = exc
+            answer.attempts.append(Attempt(sql=None, error=exc.message))
+            break
+        answer.model = llm.model  # a remote backend may learn its model name on the first call
+        answer.prompt_tokens += completion.prompt_tokens
+        answer.completion_tokens += completion.completion_tokens
+        sql = extract_sql(completion.text + ("\n```" if "```" in completion.text else ""))
+        messages.append(Message("assistant", completion.text.strip() + ("\n```" if "```" in completion.text else "")))
+        if sql is None:
+            last_error = BackendError(
+                "the model replied without an SQL query",
+                hint="try rephrasing the question, or use a larger model (--base-url / --model)",
+                reply=completion.text[:500],
+            )
+            answer.attempts.append(Attempt(sql=None, error=last_error.message))
+            messages.append(Message("user", "Reply with one SQL query in a ```sql code block."))
+            continue
+        if CANNOT_ANSWER in sql:
+            answer.attempts.append(Attempt(sql=sql))
+            answer.sql = sql
+            return _unanswerable(answer, question, started)
+        try:
+            safe_sql = check_readonly(sql, dialect=context.engine.dialect, tables=table_names)
+            say("running")
+            result = context.engine.execute(safe_sql, max_rows=options.max_rows, timeout_s=options.timeout_s)
+        except (GuardError, QueryError) as exc:
+            last_error = exc
+            answer.attempts.append(Attempt(sql=sql, error=exc.message))
+            messages.append(Message("user", f"That query failed: {exc.message}\nWrite a corrected query."))
+            continue
+        answer.attempts.append(Attempt(sql=safe_sql))
+        if not result.rows and fallback is None and len(answer.attempts) < options.max_attempts:
+            fallback = (safe_sql, result)
+            messages.append(
+                Message(
+                    "user",
+                    "That query returned no rows. If a filter value was wrong, use the exact values from the "
+                    "table description or ILIKE. Write a corrected query.",
+                )
+            )
+            continue
+        return _finish(answer, question, safe_sql, result, started)
+
+    if fallback is not None:
+        return _finish(answer, question, fallback[0], fallback[1], started)
+    err = last_error or BackendError("no answer was produced", hint="try rephrasing the question")
+    answer.error = err.to_dict()
+    answer.text = err.message
+    answer.seconds = round(time.perf_counter() - started, 3)
+    return answer
+
+
+def _finish(answer: Answer, question: str, sql: str, result: ResultTable, started: float) -> Answer:
+    answer.sql = sql
+    answer.columns = list(result.columns)
+    answer.rows = [list(r) for r in result.rows]
+    answer.truncated = result.truncated
+    answer.answer = answer_values(result)
+    answer.text = compose_text(question, result)
+    answer.chart = recommend_chart(question, answer.columns, [[json_cell(v) for v in r] for r in answer.rows])
+    answer.seconds = round(time.perf_counter() - started, 3)
+    return answer
+
+
+def _unanswerable(answer: Answer, question: str, started: float) -> Answer:
+    zh = question_language(question) == "zh"
+    message = "这些表中的数据无法回答这个问题。" if zh else "The data in these tables cannot answer this question."
+    answer.text = message
+    answer.error = {
+        "code": "unanswerable",
+        "message": message,
+        "hint": "check the available columns with `tablepilot describe`, or rephrase the question",
+    }
+    answer.seconds = round(time.perf_counter() - started, 3)
+    return answer

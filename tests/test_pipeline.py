@@ -1,0 +1,114 @@
+"""The ask loop with a scripted model over real files in a real DuckDB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tablepilot import Session
+from tablepilot.llm.fake import FakeLLM
+
+SALES = """地区,产品,销售额,年份
+华东,手机,100,2023
+华南,手机,300,2023
+华南,电脑,50,2024
+华北,电脑,120,2024
+"""
+
+
+@pytest.fixture()
+def sales(tmp_path: Path) -> Path:
+    p = tmp_path / "sales.csv"
+    p.write_text(SALES, encoding="utf-8")
+    return p
+
+
+def fenced(sql: str) -> str:
+    return f"```sql\n{sql}\n```"
+
+
+def test_answer_comes_from_the_executed_query(sales: Path) -> None:
+    llm = FakeLLM([fenced('SELECT "地区" FROM "sales" GROUP BY "地区" ORDER BY SUM("销售额") DESC LIMIT 1')])
+    with Session([sales], llm=llm) as s:
+        a = s.ask("哪个地区的销售额最高？")
+    assert a.error is None
+    assert a.answer == ["华南"]
+    assert a.text == "答案：华南"
+    assert a.columns == ["地区"] and a.rows == [["华南"]]
+    assert a.backend == "fake" and len(a.attempts) == 1
+    prompt = llm.prompts[0]
+    assert "销售额" in prompt[0].content and "哪个地区的销售额最高" in prompt[-1].content
+
+
+def test_guard_rejection_is_fed_back_and_repaired(sales: Path) -> None:
+    llm = FakeLLM(["```sql\nDELETE FROM sales\n```", fenced('SELECT COUNT(*) FROM "sales"')])
+    with Session([sales], llm=llm) as s:
+        a = s.ask("how many rows?")
+    assert a.answer == ["4"]
+    assert len(a.attempts) == 2 and a.attempts[0].error
+    assert "failed" in llm.prompts[1][-1].content
+    assert a.text == "Answer: 4"
+
+
+def test_sql_error_is_repaired(sales: Path) -> None:
+    llm = FakeLLM([fenced('SELECT "nope" FROM "sales"'), fenced('SELECT MAX("销售额") FROM "sales"')])
+    with Session([sales], llm=llm) as s:
+        a = s.ask("最高销售额是多少")
+    assert a.answer == ["300"]
+    assert "nope" in (a.attempts[0].error or "")
+
+
+def test_empty_result_gets_one_retry_then_is_reported(sales: Path) -> None:
+    llm = FakeLLM([fenced("SELECT * FROM \"sales\" WHERE \"地区\" = '华中'")] * 3)
+    with Session([sales], llm=llm) as s:
+        a = s.ask("华中的销售额？")
+    assert a.error is None and a.answer == [] and a.rows == []
+    assert "没有" in a.text
+    assert llm.calls == 2  # one retry after an empty result, then the empty result is the answer
+
+
+def test_gives_up_after_bounded_attempts(sales: Path) -> None:
+    llm = FakeLLM(["I don't know"] * 5)
+    with Session([sales], llm=llm) as s:
+        a = s.ask("what?")
+    assert llm.calls == 3
+    assert a.error is not None and a.error["code"] == "backend_error"
+    assert a.answer == []
+
+
+def test_unanswerable_is_said_plainly(sales: Path) -> None:
+    llm = FakeLLM([fenced("SELECT 'CANNOT_ANSWER' AS reason")])
+    with Session([sales], llm=llm) as s:
+        a = s.ask("What is the CEO's salary?")
+    assert a.error is not None and a.error["code"] == "unanswerable"
+    assert a.answer == [] and "cannot answer" in a.text
+
+
+def test_follow_up_sees_previous_turn(sales: Path) -> None:
+    llm = FakeLLM([fenced('SELECT SUM("销售额") FROM "sales"'), fenced('SELECT SUM("销售额") FROM "sales" WHERE "年份" = 2023')])
+    with Session([sales], llm=llm) as s:
+        first = s.ask("总销售额是多少？")
+        second = s.ask("只看2023年的呢？")
+    assert first.answer == ["570"] and second.answer == ["400"]
+    follow_prompt = "\n".join(m.content for m in llm.prompts[1])
+    assert "总销售额是多少" in follow_prompt and 'SUM("销售额")' in follow_prompt
+
+
+def test_backend_failure_lands_in_answer_error(sales: Path) -> None:
+    llm = FakeLLM([])
+    with Session([sales], llm=llm) as s:
+        a = s.ask("anything")
+    assert a.error is not None and a.error["code"] == "backend_error"
+
+
+def test_answer_json_shape_is_pinned(sales: Path) -> None:
+    llm = FakeLLM([fenced('SELECT "地区", "销售额" FROM "sales" ORDER BY "销售额" DESC')])
+    with Session([sales], llm=llm) as s:
+        d = s.ask("list sales").to_dict()
+    assert set(d) == {
+        "question", "answer", "text", "sql", "code", "columns", "rows", "truncated", "chart", "seconds",
+        "prompt_tokens", "completion_tokens", "backend", "model", "attempts", "error",
+    }
+    assert d["answer"] == ["华南", "华北", "华东", "华南"]
+    assert d["rows"][0] == ["华南", 300]
