@@ -1,0 +1,262 @@
+"""The default engine: an in-memory DuckDB database that, once loaded, is locked down.
+
+Life cycle: ``load()`` / ``register_arrow()`` copy data into in-memory tables (files are materialised,
+never queried in place, so no file access is needed later) → ``lock()`` turns off external access
+(files, network, extensions), locks the configuration and applies the memory and thread limits →
+``execute()`` runs model-written queries (and locks first if nobody did). Loading more sources after
+the lock still works: they are parsed on a separate temporary connection and arrive as Arrow. The SQL guard is the first line of defence; the lock is the
+second, so a query that slips past the guard still cannot read files, write files, attach databases,
+install extensions or raise its own limits.
+
+``execute()`` additionally accepts only single SELECT/EXPLAIN statements (DuckDB's own parser), so an
+in-memory ``ATTACH ':memory:'`` or ``CREATE TABLE`` is refused too. Calls are serialised by a lock:
+the engine may be shared between threads but runs one query at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Sequence
+from typing import Self
+
+import duckdb
+import pyarrow as pa
+
+from tablepilot.answer import ResultTable
+from tablepilot.catalog import ColumnInfo, TableInfo
+from tablepilot.data.coerce import plan_casts
+from tablepilot.data.loader import read_sources
+from tablepilot.data.names import clean_column_names, quote_ident, quote_literal, unique_name
+from tablepilot.data.raw import RawTable
+from tablepilot.engines.base import Engine
+from tablepilot.errors import LoadError, QueryError
+
+_ALLOWED_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class DuckDBEngine(Engine):
+    """Loaded tables in one in-memory DuckDB database; see the module docstring for the life cycle."""
+
+    dialect = "duckdb"
+
+    def __init__(
+        self, *, memory_limit: str = "2GB", threads: int | None = None, temp_directory: str | None = None
+    ) -> None:
+        self._memory_limit = memory_limit
+        self._threads = threads
+        self._own_temp = temp_directory is None
+        self._temp_directory = temp_directory or tempfile.mkdtemp(prefix="tablepilot-duckdb-")
+        self._con = duckdb.connect(
+            ":memory:",
+            config={
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+            },
+        )
+        self._tables: dict[str, TableInfo] = {}
+        self._locked = False
+        self._mutex = threading.RLock()
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The raw connection, for trusted internal use only (e.g. profiling with quoted identifiers)."""
+        return self._con
+
+    @property
+    def locked(self) -> bool:
+        return self._locked
+
+    # -- loading -----------------------------------------------------------------------------------
+
+    def load(self, sources: Sequence[str | os.PathLike[str]]) -> list[TableInfo]:
+        """Read every source into in-memory tables; raises ``LoadError`` for a bad file.
+
+        Before ``lock()`` the engine's own connection parses the files; after it, a temporary
+        connection does (the locked one cannot open files), and the rows arrive as Arrow tables.
+        """
+        with self._mutex:
+            raws = read_sources(sources, taken=self._tables, con=None if self._locked else self._con)
+            return [self._register(raw) for raw in raws]
+
+    def register_arrow(
+        self,
+        name: str,
+        table: pa.Table,
+        *,
+        source: str = "",
+        sheet: str | None = None,
+        notes: Sequence[str] = (),
+    ) -> TableInfo:
+        """Add an Arrow table as it is (types kept); the name gets ``_2``… if already taken.
+
+        Works after ``lock()`` too: it reads memory, not files.
+        """
+        names, name_notes = clean_column_names(table.column_names)
+        with self._mutex:
+            raw = RawTable(
+                name=unique_name(name, self._tables),
+                table=table.rename_columns(names),
+                source=source,
+                sheet=sheet,
+                notes=list(notes) + name_notes,
+            )
+            return self._register(raw)
+
+    def _register(self, raw: RawTable) -> TableInfo:
+        con = self._con
+        view = "__tablepilot_incoming"
+        con.register(view, raw.table)
+        try:
+            to_type = [c for c in raw.table.column_names if c in raw.infer_columns]
+            casts = {c.name: c for c in plan_casts(con, raw.table, view, to_type)}
+            select = ", ".join(
+                f"{casts[c].expr} AS {quote_ident(c)}" if c in casts else quote_ident(c)
+                for c in raw.table.column_names
+            )
+            con.execute(f"CREATE TABLE {quote_ident(raw.name)} AS SELECT {select} FROM {quote_ident(view)}")
+        except duckdb.Error as exc:
+            where = raw.source or raw.name
+            raise LoadError(
+                f"cannot store {where}{f' (sheet {raw.sheet})' if raw.sheet else ''}: {_first_line(exc)}",
+                hint="the data has a shape or type DuckDB cannot hold; convert it to plain columns first",
+                path=raw.source,
+            ) from exc
+        finally:
+            con.unregister(view)
+        notes = list(raw.notes) + [c.note for c in casts.values() if c.note]
+        info = TableInfo(
+            name=raw.name,
+            columns=tuple(ColumnInfo(name=n, type=t) for n, t in self._describe(raw.name)),
+            row_count=raw.table.num_rows,
+            source=raw.source,
+            sheet=raw.sheet,
+            notes=tuple(notes),
+        )
+        self._tables[raw.name] = info
+        return info
+
+    def _describe(self, table: str) -> list[tuple[str, str]]:
+        rows = self._con.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() "
+            f"AND schema_name = 'main' AND table_name = {quote_literal(table)} ORDER BY column_index"
+        ).fetchall()
+        return [(str(n), str(t)) for n, t in rows]
+
+    # -- lock-down ---------------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Turn off file/network/extension access and freeze the limits. Idempotent."""
+        with self._mutex:
+            if self._locked:
+                return
+            con = self._con
+            con.execute(f"SET memory_limit = {quote_literal(self._memory_limit)}")
+            if self._threads is not None:
+                con.execute(f"SET threads = {int(self._threads)}")
+            con.execute(f"SET temp_directory = {quote_literal(self._temp_directory)}")
+            con.execute("SET autoinstall_known_extensions = false")
+            con.execute("SET autoload_known_extensions = false")
+            con.execute("SET allow_community_extensions = false")
+            con.execute("SET enable_external_access = false")
+            con.execute("SET lock_configuration = true")
+            self._locked = True
+
+    # -- querying ----------------------------------------------------------------------------------
+
+    def tables(self) -> list[TableInfo]:
+        return list(self._tables.values())
+
+    def execute(self, sql: str, *, max_rows: int = 1000, timeout_s: float = 30.0) -> ResultTable:
+        """Run one read-only query with a time limit; at most ``max_rows`` rows come back.
+
+        Locks the engine first if nobody has, so model SQL never meets an open connection.
+        One query at a time: concurrent callers wait for each other.
+        """
+        with self._mutex:
+            self.lock()
+            self._check_statement(sql)
+            cursor = self._con.cursor()
+            timer = threading.Timer(timeout_s, cursor.interrupt)
+            timer.daemon = True
+            timer.start()
+            try:
+                cursor.execute(sql)
+                columns = [d[0] for d in cursor.description or []]
+                rows = cursor.fetchmany(max_rows + 1)
+            except duckdb.InterruptException as exc:
+                raise QueryError(
+                    f"the query took longer than {timeout_s:g} s and was stopped",
+                    hint="simplify it: filter early, aggregate before joining, avoid cross joins",
+                    sql=sql,
+                ) from exc
+            except duckdb.Error as exc:
+                raise QueryError(_first_line(exc), hint=self._hint(exc), sql=sql) from exc
+            finally:
+                timer.cancel()
+                cursor.close()
+        return ResultTable(
+            columns=columns, rows=[list(r) for r in rows[:max_rows]], truncated=len(rows) > max_rows
+        )
+
+    def _check_statement(self, sql: str) -> None:
+        try:
+            statements = self._con.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise QueryError(_first_line(exc), hint="fix the SQL syntax", sql=sql) from exc
+        if len(statements) != 1:
+            raise QueryError(
+                f"expected exactly one SQL statement, got {len(statements)}",
+                hint="send a single SELECT query",
+                sql=sql,
+            )
+        if statements[0].type not in _ALLOWED_STATEMENTS:
+            kind = str(statements[0].type).rsplit(".", 1)[-1]
+            raise QueryError(
+                f"only SELECT queries may run here, not {kind}",
+                hint="rewrite it as a single read-only SELECT",
+                sql=sql,
+            )
+
+    def _hint(self, exc: duckdb.Error) -> str:
+        if isinstance(exc, duckdb.PermissionException):
+            return "queries may only read the loaded tables; files, network and settings are off limits"
+        if isinstance(exc, duckdb.OutOfMemoryException):
+            return "the query needs too much memory; aggregate or filter before joining"
+        if isinstance(exc, (duckdb.CatalogException, duckdb.BinderException)):
+            names = ", ".join(quote_ident(t) for t in self._tables) or "(none)"
+            return f"use only the loaded tables and their columns; tables: {names}; quote non-ASCII names"
+        if isinstance(exc, duckdb.ParserException):
+            return "fix the SQL syntax (DuckDB dialect)"
+        return "check the SQL against the table descriptions"
+
+    def close(self) -> None:
+        with self._mutex:
+            self._con.close()
+            if self._own_temp:
+                shutil.rmtree(self._temp_directory, ignore_errors=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_sources(sources: Sequence[str | os.PathLike[str]], **engine_kwargs: object) -> DuckDBEngine:
+    """A locked engine holding every table of ``sources``; closes it again if loading fails."""
+    engine = DuckDBEngine(**engine_kwargs)  # type: ignore[arg-type]
+    try:
+        engine.load(sources)
+        engine.lock()
+    except BaseException:
+        engine.close()
+        raise
+    return engine
