@@ -235,8 +235,12 @@ def eval_command(suite_dir: Path, limit: int | None, out_path: Path | None, **ba
 
 def _register_optional_commands() -> None:
     from tablepilot.model_commands import model
+    from tablepilot.server_commands import mcp, serve, token
 
     cli.add_command(model)
+    cli.add_command(serve)
+    cli.add_command(mcp)
+    cli.add_command(token)
 
 
 _register_optional_commands()
