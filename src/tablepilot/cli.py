@@ -234,9 +234,11 @@ def eval_command(suite_dir: Path, limit: int | None, out_path: Path | None, **ba
 
 
 def _register_optional_commands() -> None:
+    from tablepilot.inspect_command import inspect_command
     from tablepilot.model_commands import model
     from tablepilot.server_commands import mcp, serve, token
 
+    cli.add_command(inspect_command)
     cli.add_command(model)
     cli.add_command(serve)
     cli.add_command(mcp)

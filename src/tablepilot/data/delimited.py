@@ -20,6 +20,8 @@ from tablepilot.data.encoding import detect_encoding, utf8_copy
 from tablepilot.data.names import clean_column_names, quote_literal, table_name_from
 from tablepilot.data.raw import RawTable
 from tablepilot.errors import LoadError
+from tablepilot.tidy.files import TidyResult, assign_names, tidy_sheet
+from tablepilot.tidy.report import TidyReport
 
 _DELIMITERS = {",", "\t", ";", "|"}
 _EMPTY = "(empty)"  # how sniff_csv reports "no quote / no escape character"
@@ -77,7 +79,12 @@ def _read_text(con: duckdb.DuckDBPyConnection, path: Path, dialect: dict[str, An
 
 
 def read_delimited(path: Path, con: duckdb.DuckDBPyConnection) -> list[RawTable]:
-    """Read one delimited text file as a single all-text table, using ``con`` to parse it."""
+    """Read one delimited text file as all-text tables, using ``con`` to parse it."""
+    return [r.raw for r in read_delimited_results(path, con)]
+
+
+def read_delimited_results(path: Path, con: duckdb.DuckDBPyConnection) -> list[TidyResult]:
+    """The tables of a delimited file with their tidy reports (docs/tidy.md)."""
     encoding = detect_encoding(path)
     notes = [] if encoding in ("utf-8", "utf_8") else [f"read as {encoding} text"]
     forced = "\t" if path.suffix.lower() in (".tsv", ".tab") else None
@@ -97,7 +104,7 @@ def read_delimited(path: Path, con: duckdb.DuckDBPyConnection) -> list[RawTable]
             hint="the file has no rows with values; export it again",
             path=str(path),
         )
-    return [_to_raw(path, table, dialect, notes)]
+    return _to_raw(path, table, dialect, notes)
 
 
 def _all_blank(table: pa.Table) -> bool:
@@ -108,7 +115,27 @@ def _all_blank(table: pa.Table) -> bool:
     return True
 
 
-def _to_raw(path: Path, table: pa.Table, dialect: dict[str, Any], notes: list[str]) -> RawTable:
+#: above this many rows the grid is not tidied (Python rows would be slow); the header rule stays
+TIDY_MAX_ROWS = 200_000
+
+
+def _to_raw(path: Path, table: pa.Table, dialect: dict[str, Any], notes: list[str]) -> list[TidyResult]:
+    if dialect["delim"] != ",":
+        notes.append(f"delimiter {dialect['delim']!r}")
+    if table.num_rows <= TIDY_MAX_ROWS:
+        grid = [list(r) for r in zip(*(c.to_pylist() for c in table.columns), strict=True)]
+        results = tidy_sheet(str(path), None, grid, notes=notes, first_row_header=bool(dialect["header"]))
+        for r in results:
+            r.raw.infer_columns = frozenset(
+                c for c in r.raw.table.column_names if pa.types.is_string(r.raw.table.schema.field(c).type)
+            )
+        assign_names(results, table_name_from(path.stem))
+        return results
+    return [_plain(path, table, dialect, notes)]
+
+
+def _plain(path: Path, table: pa.Table, dialect: dict[str, Any], notes: list[str]) -> TidyResult:
+    """A very large file: first row header (if the sniffer says so), every other row data."""
     if dialect["header"]:
         header: list[object] = [table.column(i)[0].as_py() for i in range(table.num_columns)]
         table = table.slice(1)
@@ -117,12 +144,11 @@ def _to_raw(path: Path, table: pa.Table, dialect: dict[str, Any], notes: list[st
         notes.append("the first row looks like data, not a header; columns are named column_1, column_2, …")
     names, name_notes = clean_column_names(header)
     table = table.rename_columns(names)
-    if dialect["delim"] != ",":
-        notes.append(f"delimiter {dialect['delim']!r}")
-    return RawTable(
+    raw = RawTable(
         name=table_name_from(path.stem),
         table=table,
         source=str(path),
-        notes=notes + name_notes,
+        notes=notes + name_notes + [f"more than {TIDY_MAX_ROWS} rows: read as is, without the tidy step"],
         infer_columns=frozenset(names),
     )
+    return TidyResult(raw, TidyReport(source=str(path), table=raw.name, columns=names))

@@ -1,6 +1,6 @@
 """Excel workbooks: .xlsx/.xlsm through openpyxl (read-only, cached formula values), .xls through xlrd.
 
-Every non-empty sheet becomes a table. A merged cell's value is repeated over the cells it covers, so
+Every non-empty sheet goes through the tidy step (``tablepilot.tidy``), which finds its tables. A merged cell's value is repeated over the cells it covers, so
 a merged group label applies to every row it spans. Read-only openpyxl does not report merged ranges,
 so they are read straight from the sheet's XML.
 """
@@ -16,10 +16,10 @@ from typing import Any
 
 from openpyxl.utils.cell import range_boundaries
 
-from tablepilot.data.arrays import table_from_columns
-from tablepilot.data.names import clean_column_names, table_name_from
+from tablepilot.data.names import table_name_from
 from tablepilot.data.raw import RawTable
 from tablepilot.errors import LoadError
+from tablepilot.tidy.files import TidyResult, assign_names, tidy_sheet
 
 Grid = list[list[Any]]
 Merge = tuple[int, int, int, int]  # min_col, min_row, max_col, max_row (1-based, inclusive)
@@ -57,68 +57,35 @@ def _fill_merges(grid: Grid, merges: Iterable[Merge]) -> None:
                 row[c] = value
 
 
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
+def _sheet_tables(path: Path, sheet: str, grid: Grid) -> list[TidyResult]:
+    """The sheet's tables after the tidy step (titles, header block, totals, notes; docs/tidy.md)."""
+    return tidy_sheet(str(path), sheet, grid)
 
 
-def _trim(grid: Grid) -> tuple[Grid, int]:
-    """Drop empty rows and columns with nothing in them; returns the grid and the dropped row count."""
-    rows = [r for r in grid if not all(_blank(v) for v in r)]
-    dropped = len(grid) - len(rows)
-    if not rows:
-        return [], dropped
-    width = max(len(r) for r in rows)
-    rows = [list(r) + [None] * (width - len(r)) for r in rows]
-    keep = [c for c in range(width) if not all(_blank(r[c]) for r in rows)]
-    return [[r[c] for c in keep] for r in rows], dropped
-
-
-def _is_header(row: list[Any]) -> bool:
-    """A header row is text, allowing year numbers (``地区, 2021, 2022``) beside at least one label."""
-    return any(isinstance(v, str) for v in row) and all(
-        v is None or isinstance(v, str) or (type(v) is int and 1900 <= v <= 2100) for v in row
-    )
-
-
-def _sheet_table(path: Path, sheet: str, grid: Grid) -> RawTable | None:
-    grid, dropped = _trim(grid)
-    if not grid:
-        return None
-    notes: list[str] = []
-    first = grid[0]
-    if _is_header(first):
-        header: list[object] = list(first)
-        body = grid[1:]
-    else:
-        header = [f"column_{i}" for i in range(1, len(first) + 1)]
-        body = grid
-        notes.append("the first row looks like data, not a header; columns are named column_1, column_2, …")
-    if dropped:
-        notes.append(f"{dropped} empty row(s) skipped")
-    names, name_notes = clean_column_names(header)
-    columns = [[row[i] for row in body] for i in range(len(names))]
-    table, infer = table_from_columns(names, columns)
-    return RawTable(
-        name="", table=table, source=str(path), sheet=sheet, notes=notes + name_notes, infer_columns=infer
-    )
-
-
-def _name_sheets(path: Path, tables: list[RawTable], skipped: list[str]) -> list[RawTable]:
-    if not tables:
+def _name_sheets(path: Path, results: list[TidyResult], skipped: list[str]) -> list[TidyResult]:
+    if not results:
         raise LoadError(
             f"{path.name} has no sheet with data",
             hint="every sheet is empty; check that you picked the right workbook",
             path=str(path),
         )
     stem = table_name_from(path.stem)
-    for t in tables:
-        t.name = stem if len(tables) == 1 else f"{stem}_{table_name_from(t.sheet or '')}"
-        t.notes.extend(f"sheet {s!r} is empty; skipped" for s in skipped)
-    return tables
+    sheets = list(dict.fromkeys(r.raw.sheet for r in results))
+    for sheet in sheets:
+        base = stem if len(sheets) == 1 else f"{stem}_{table_name_from(sheet or '')}"
+        assign_names([r for r in results if r.raw.sheet == sheet], base)
+    for r in results:
+        r.raw.notes.extend(f"sheet {s!r} is empty; skipped" for s in skipped)
+    return results
 
 
 def read_xlsx(path: Path) -> list[RawTable]:
-    """Each non-empty sheet of an .xlsx/.xlsm workbook."""
+    """Each table of each non-empty sheet of an .xlsx/.xlsm workbook."""
+    return [r.raw for r in read_xlsx_results(path)]
+
+
+def read_xlsx_results(path: Path) -> list[TidyResult]:
+    """The tables of an .xlsx/.xlsm workbook with their tidy reports."""
     import openpyxl
 
     # a file object, not a path: openpyxl refuses paths whose extension is not .xlsx (a misnamed file)
@@ -128,7 +95,7 @@ def read_xlsx(path: Path) -> list[RawTable]:
     except Exception as exc:  # openpyxl raises many kinds for a damaged archive
         handle.close()
         raise _corrupt(path, exc) from exc
-    tables: list[RawTable] = []
+    tables: list[TidyResult] = []
     skipped: list[str] = []
     try:
         with zipfile.ZipFile(path) as archive:
@@ -137,11 +104,10 @@ def read_xlsx(path: Path) -> list[RawTable]:
                 member = getattr(ws, "_worksheet_path", None)
                 if member:
                     _fill_merges(grid, _xml_merges(archive, member))
-                raw = _sheet_table(path, ws.title, grid)
-                if raw is None:
+                found = _sheet_tables(path, ws.title, grid)
+                if not found:
                     skipped.append(ws.title)
-                else:
-                    tables.append(raw)
+                tables.extend(found)
     except LoadError:
         raise
     except Exception as exc:
@@ -171,7 +137,12 @@ def _xls_value(cell: Any, datemode: int) -> Any:
 
 
 def read_xls(path: Path) -> list[RawTable]:
-    """Each non-empty sheet of a legacy .xls workbook."""
+    """Each table of each non-empty sheet of a legacy .xls workbook."""
+    return [r.raw for r in read_xls_results(path)]
+
+
+def read_xls_results(path: Path) -> list[TidyResult]:
+    """The tables of a legacy .xls workbook with their tidy reports."""
     import xlrd
 
     try:
@@ -186,7 +157,7 @@ def read_xls(path: Path) -> list[RawTable]:
         raise _corrupt(path, exc) from exc
     except Exception as exc:
         raise _corrupt(path, exc) from exc
-    tables: list[RawTable] = []
+    tables: list[TidyResult] = []
     skipped: list[str] = []
     try:
         for index in range(book.nsheets):
@@ -194,11 +165,10 @@ def read_xls(path: Path) -> list[RawTable]:
             grid = [[_xls_value(c, book.datemode) for c in sheet.row(r)] for r in range(sheet.nrows)]
             merges = [(c0 + 1, r0 + 1, c1, r1) for r0, r1, c0, c1 in sheet.merged_cells]
             _fill_merges(grid, merges)
-            raw = _sheet_table(path, sheet.name, grid)
-            if raw is None:
+            found = _sheet_tables(path, sheet.name, grid)
+            if not found:
                 skipped.append(sheet.name)
-            else:
-                tables.append(raw)
+            tables.extend(found)
             book.unload_sheet(index)
     except Exception as exc:
         raise _corrupt(path, exc) from exc

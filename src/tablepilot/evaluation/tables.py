@@ -137,9 +137,12 @@ def imtqa_grid(path: Path) -> list[list[str]]:
 
 
 def imtqa_table(path: Path) -> LoadedTable:
-    """The grid with its first row as column names, until hierarchical headers are handled."""
-    grid = imtqa_grid(path)
-    return _grid_table(path, grid[0] if grid else [], grid[1:], table_name_for(path))
+    """The grid tidied: top header rows combined, left key columns kept, key-value pairs as one row."""
+    from tablepilot.tidy.text_grid import tidy_text_grid
+
+    tidy = tidy_text_grid(imtqa_grid(path))
+    table = _grid_table(path, tidy.columns, tidy.rows, table_name_for(path))
+    return LoadedTable(table.name, table.data, source=table.source, notes=tuple(tidy.notes) + table.notes)
 
 
 # --------------------------------------------------------------------------- RETQA (typed like sqlite_load)

@@ -1,0 +1,83 @@
+"""Tidy a grid of text cells with no designated header (IM-TQA style; merged values repeated).
+
+Top header rows are combined (``本期`` over ``收入金额`` → ``本期_收入金额``); left header columns stay
+as the leading key columns; a title row spanning the table becomes a note. A key-value sheet
+(label/value pairs side by side: ``注册资本 | 475,000,000.00``) becomes one row whose columns are
+the labels. Cell text is never changed and no row is set aside: answers are cells as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tablepilot.cells import parse_date, parse_number
+from tablepilot.tidy.header import combine, header_depth
+from tablepilot.tidy.values import is_blank, is_label
+
+
+@dataclass
+class TextTable:
+    columns: list[str]
+    rows: list[list[str]]  # body rows as in the grid (not padded)
+    notes: list[str] = field(default_factory=list)
+    layout: str = "table"  # "table" or "key-value"
+
+
+def _is_value(text: str) -> bool:
+    return parse_number(text) is not None or parse_date(text) is not None
+
+
+def _collapse(row: list[str]) -> list[str]:
+    cells = [c for c in row if c.strip()]
+    return [c for i, c in enumerate(cells) if i == 0 or cells[i - 1] != c]
+
+
+def _key_value(rows: list[list[str]], width: int) -> bool:
+    """Even width, label cells in even columns, and the value columns mixing text and numbers/dates."""
+    if width % 2 or len(rows) < 2:
+        return False
+    padded = [r + [""] * (width - len(r)) for r in rows]
+    labels = [r[j] for r in padded for j in range(0, width, 2) if r[j].strip()]
+    if not labels or not all(is_label(v) for v in labels):
+        return False
+    values = [r[j] for r in padded[1:] for j in range(1, width, 2) if r[j].strip()]
+    return any(_is_value(v) for v in values) and any(not _is_value(v) for v in values)
+
+
+def _pairs(rows: list[list[str]]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for row in rows:
+        cells = _collapse(row)
+        if len(cells) == 1:
+            out.append((cells[0], ""))
+        elif len(cells) % 2 == 0:
+            out.extend((cells[i], cells[i + 1]) for i in range(0, len(cells), 2))
+        else:
+            out.append(("_".join(cells[:-1]), cells[-1]))
+    return out
+
+
+def tidy_text_grid(grid: list[list[str]]) -> TextTable:
+    """The grid as one table with a proper header (see the module docstring)."""
+    rows = [list(r) for r in grid if any(c.strip() for c in r)]
+    width = max((len(r) for r in rows), default=0)
+    notes: list[str] = []
+    while (
+        len(rows) > 2
+        and width >= 2
+        and len({c.strip() for c in rows[0] if c.strip()}) == 1
+        and (len([c for c in rows[0] if c.strip()]) in (1, width))
+    ):
+        notes.append(f"title: {_collapse(rows[0])[0]}")
+        rows = rows[1:]
+    if _key_value(rows, width):
+        pairs = _pairs(rows)
+        notes.append("label/value pairs turned into one row whose columns are the labels")
+        return TextTable([k for k, _ in pairs], [[v for _, v in pairs]], notes, "key-value")
+    padded = [r + [""] * (width - len(r)) for r in rows]
+    depth = max(1, header_depth([[None if is_blank(c) else c for c in r] for r in padded]))
+    if depth == 1:
+        return TextTable(list(rows[0]) if rows else [], rows[1:], notes)
+    names, _ = combine([[None if is_blank(c) else c for c in r] for r in padded[:depth]], width)
+    notes.append(f"{depth} header rows combined into column names")
+    return TextTable(names, rows[depth:], notes)
