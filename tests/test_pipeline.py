@@ -112,3 +112,21 @@ def test_answer_json_shape_is_pinned(sales: Path) -> None:
     }
     assert d["answer"] == ["华南", "华北", "华东", "华南"]
     assert d["rows"][0] == ["华南", 300]
+
+
+def test_cells_of_typed_columns_read_as_the_source_wrote_them(tmp_path: Path) -> None:
+    p = tmp_path / "fin.csv"
+    p.write_text('项目,金额\n营业收入,"1,119,612.90"\n营业成本,"20,514,130.16"\n利润,"-1,467,790.73"\n', encoding="utf-8")
+    llm = FakeLLM(
+        [
+            fenced("SELECT \"金额\" FROM \"fin\" WHERE \"项目\" = '营业收入'"),
+            fenced('SELECT SUM("金额") FROM "fin"'),
+        ]
+    )
+    with Session([p], llm=llm) as s:
+        assert "DOUBLE" in {c.type for t in s.context.tables for c in t.columns}
+        looked_up = s.ask("营业收入是多少？")
+        computed = s.ask("金额合计是多少？")
+    assert looked_up.answer == ["1,119,612.90"]
+    assert looked_up.rows == [[1119612.9]]
+    assert computed.answer == ["20165952.33"]  # computed: shown as the number it is

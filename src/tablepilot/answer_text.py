@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 
+from collections.abc import Mapping
+from typing import Any
+
 from tablepilot.answer import ResultTable, cell_text
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -19,20 +22,39 @@ def question_language(question: str) -> str:
     return "zh" if _CJK.search(question) else "en"
 
 
-def answer_values(result: ResultTable) -> list[str]:
-    """The final values: one column → its cells; one row → its cells; otherwise the first column."""
+Display = Mapping[str, Mapping[Any, str]]
+
+
+def answer_values(result: ResultTable, display: Display | None = None) -> list[str]:
+    """The final values: one column → its cells; one row → its cells; otherwise the first column.
+
+    ``display`` maps a typed column's values back to the text the source wrote, so a cell that
+    passed through unchanged reads as in the sheet ("1,119,612.90"); computed values are untouched.
+    """
     if not result.rows:
         return []
+
+    def text(column: int, value: Any) -> str:
+        forms = (display or {}).get(result.columns[column])
+        if forms is not None and value is not None:
+            try:
+                shown = forms.get(value)
+            except TypeError:  # unhashable cell (a list or struct)
+                shown = None
+            if shown is not None:
+                return shown
+        return cell_text(value)
+
     if len(result.columns) == 1:
-        return [cell_text(r[0]) for r in result.rows]
+        return [text(0, r[0]) for r in result.rows]
     if len(result.rows) == 1:
-        return [cell_text(v) for v in result.rows[0]]
-    return [cell_text(r[0]) for r in result.rows]
+        return [text(i, v) for i, v in enumerate(result.rows[0])]
+    return [text(0, r[0]) for r in result.rows]
 
 
-def compose_text(question: str, result: ResultTable) -> str:
+def compose_text(question: str, result: ResultTable, display: Display | None = None) -> str:
     zh = question_language(question) == "zh"
-    values = answer_values(result)
+    values = answer_values(result, display)
     n = len(result.rows)
     more = "+" if result.truncated else ""
     if n == 0:

@@ -206,12 +206,14 @@ def chat(sources: tuple[str, ...], **backend: Any) -> None:
 @guarded
 def describe(sources: tuple[str, ...], budget: int) -> None:
     """Show the tables as tablepilot sees them (names, columns, types, values): what the model is told."""
-    from tablepilot.engines.duckdb_engine import open_sources
-    from tablepilot.profile import describe_tables, profile_table
+    from tablepilot.engines.sources import open_engine
+    from tablepilot.pipeline import DataContext
 
-    engine = open_sources(_check_sources(sources))
+    engine = open_engine(_check_sources(sources))
     try:
-        profiles = [profile_table(engine.connection, t) for t in engine.tables()]
+        profiles = DataContext.build(engine).profiles
+        from tablepilot.profile import describe_tables
+
         out.print(describe_tables(profiles, budget_tokens=budget), markup=False)
         for t in engine.tables():
             for note in t.notes:
@@ -224,13 +226,16 @@ def describe(sources: tuple[str, ...], budget: int) -> None:
 @click.argument("suite_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--limit", type=int, help="Answer only the first N questions.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="predictions.jsonl path.")
+@click.option("--engine-url", help="Run the suite's databases in PostgreSQL (loaded with scripts/pg-ci load).")
 @backend_options
 @guarded
-def eval_command(suite_dir: Path, limit: int | None, out_path: Path | None, **backend: Any) -> None:
+def eval_command(
+    suite_dir: Path, limit: int | None, out_path: Path | None, engine_url: str | None, **backend: Any
+) -> None:
     """Answer a benchmark suite (../shared/bench format), write predictions, print the score."""
     from tablepilot.eval_bridge import run_evaluation
 
-    run_evaluation(suite_dir, limit=limit, out_path=out_path, console=out, **backend)
+    run_evaluation(suite_dir, limit=limit, out_path=out_path, console=out, engine_url=engine_url, **backend)
 
 
 def _register_optional_commands() -> None:

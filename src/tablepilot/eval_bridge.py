@@ -59,6 +59,7 @@ def run_evaluation(
     base_url: str | None = None,
     model: str | None = None,
     api_key: str | None = None,
+    engine_url: str | None = None,
 ) -> None:
     from tablepilot.llm.resolve import resolve_backend
 
@@ -67,7 +68,12 @@ def run_evaluation(
     out_path = out_path or Path(f"predictions-{suite.name}.jsonl")
     console.print(f"suite {suite.name}: {suite.count} questions · {llm.backend} {llm.model} → {out_path}")
     try:
-        run_suite(suite, SuiteAnswerer(llm), limit=limit, out=out_path)
+        factory = None
+        if engine_url:
+            from tablepilot.evaluation.pg_suite import postgres_engine_factory
+
+            factory = postgres_engine_factory(engine_url)
+        run_suite(suite, SuiteAnswerer(llm), limit=limit, out=out_path, engine_factory=factory)
     finally:
         llm.close()
     if (suite.dir / "answers.jsonl").exists():

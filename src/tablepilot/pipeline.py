@@ -5,16 +5,18 @@ Every value in an answer comes from a result the engine returned; the model only
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 
 from tablepilot.answer import Answer, Attempt, ResultTable, json_cell
-from tablepilot.answer_text import answer_values, compose_text, question_language
+from tablepilot.answer_text import Display, answer_values, compose_text, question_language
 from tablepilot.catalog import TableInfo
 from tablepilot.charts import recommend_chart
 from tablepilot.engines.base import Engine
+from tablepilot.engines.joins import join_lines
 from tablepilot.errors import BackendError, GuardError, QueryError, TablepilotError
 from tablepilot.linking import ValueIndex, ValueLink
 from tablepilot.llm.base import LLM, Message
@@ -62,15 +64,22 @@ class DataContext:
     @classmethod
     def build(cls, engine: Engine) -> DataContext:
         tables = engine.tables()
-        con = getattr(engine, "connection", None)
+        profile_con = getattr(engine, "profile_connection", None)  # DuckDB-based profiling for every engine
+        con = profile_con() if callable(profile_con) else getattr(engine, "connection", None)
         if con is None:
             raise TablepilotError(
                 f"the {type(engine).__name__} engine cannot be profiled yet",
                 hint="use files or a DuckDB/SQLite database for now",
             )
-        profiles = [profile_table(con, t) for t in tables]
+        profiles = [_with_row_count(profile_table(con, t), t) for t in tables]
         index = ValueIndex.build(con, tables)
         return cls(engine=engine, tables=tables, profiles=profiles, index=index)
+
+    @functools.cached_property
+    def display(self) -> Display:
+        """How the source wrote the cells of typed columns (see ``answer_text.answer_values``)."""
+        forms = getattr(self.engine, "display_forms", None)
+        return forms() if callable(forms) else {}
 
     def describe(self, question: str, links: Sequence[ValueLink], budget_tokens: int) -> str:
         """The table description. It only depends on the question when the tables exceed the budget, so
@@ -80,11 +89,23 @@ class DataContext:
             fitted = describe_tables(self.profiles, budget_tokens=budget_tokens)
             self._prefix_cache[budget_tokens] = fitted if fitted == full else ""
         stable = self._prefix_cache[budget_tokens]
-        return stable or describe_tables(self.profiles, question=question, links=links, budget_tokens=budget_tokens)
+        text = stable or describe_tables(self.profiles, question=question, links=links, budget_tokens=budget_tokens)
+        return text + join_lines(getattr(self.engine, "foreign_keys", ()), text)  # join paths, when known
 
 
-def system_prompt() -> str:
-    return resources.files("tablepilot.prompts").joinpath("sql_system.txt").read_text(encoding="utf-8").strip()
+def _with_row_count(profile: TableProfile, table: TableInfo) -> TableProfile:
+    """A profile built from a sample states the table's real row count."""
+    if table.row_count <= profile.row_count:
+        return profile
+    return replace(profile, row_count=table.row_count, sampled=True)
+
+
+DIALECT_NAMES = {"duckdb": "DuckDB", "postgres": "PostgreSQL", "spark": "Spark", "mysql": "MySQL"}
+
+
+def system_prompt(dialect: str = "duckdb") -> str:
+    text = resources.files("tablepilot.prompts").joinpath("sql_system.txt").read_text(encoding="utf-8").strip()
+    return text.replace("{dialect}", DIALECT_NAMES.get(dialect, dialect))
 
 
 def build_messages(
@@ -92,9 +113,11 @@ def build_messages(
     description: str,
     links: Sequence[ValueLink],
     history: Sequence[Turn] = (),
+    *,
+    dialect: str = "duckdb",
 ) -> list[Message]:
     """Stable part first (instructions + tables), then earlier turns, then the question with its links."""
-    messages = [Message("system", f"{system_prompt()}\n\n{description}")]
+    messages = [Message("system", f"{system_prompt(dialect)}\n\n{description}")]
     for turn in history:
         messages.append(Message("user", f"Question: {turn.question}"))
         messages.append(Message("assistant", f"```sql\n{turn.sql or 'SELECT NULL'}\n```"))
@@ -131,7 +154,9 @@ def ask_question(
     say("understanding")
     links = context.index.link(question, limit=8)
     description = context.describe(question, links, options.budget_tokens)
-    messages = build_messages(question, description, links, history[-options.history_turns :])
+    messages = build_messages(
+        question, description, links, history[-options.history_turns :], dialect=context.engine.dialect
+    )
     table_names = [t.name for t in context.tables]
     fallback: tuple[str, ResultTable] | None = None
     last_error: TablepilotError | None = None
@@ -182,10 +207,10 @@ def ask_question(
                 )
             )
             continue
-        return _finish(answer, question, safe_sql, result, started)
+        return _finish(context, answer, question, safe_sql, result, started)
 
     if fallback is not None:
-        return _finish(answer, question, fallback[0], fallback[1], started)
+        return _finish(context, answer, question, fallback[0], fallback[1], started)
     err = last_error or BackendError("no answer was produced", hint="try rephrasing the question")
     answer.error = err.to_dict()
     answer.text = err.message
@@ -193,13 +218,16 @@ def ask_question(
     return answer
 
 
-def _finish(answer: Answer, question: str, sql: str, result: ResultTable, started: float) -> Answer:
+def _finish(
+    context: DataContext, answer: Answer, question: str, sql: str, result: ResultTable, started: float
+) -> Answer:
     answer.sql = sql
     answer.columns = list(result.columns)
     answer.rows = [list(r) for r in result.rows]
     answer.truncated = result.truncated
-    answer.answer = answer_values(result)
-    answer.text = compose_text(question, result)
+    display = context.display
+    answer.answer = answer_values(result, display)
+    answer.text = compose_text(question, result, display)
     answer.chart = recommend_chart(question, answer.columns, [[json_cell(v) for v in r] for r in answer.rows])
     answer.seconds = round(time.perf_counter() - started, 3)
     return answer

@@ -35,9 +35,9 @@ class Session:
     ) -> None:
         self._owns_engine = engine is None
         if engine is None:
-            from tablepilot.engines.duckdb_engine import open_sources
+            from tablepilot.engines.sources import open_engine
 
-            engine = open_sources(list(sources))
+            engine = open_engine(list(sources))
         self.engine = engine
         try:
             if llm is None:

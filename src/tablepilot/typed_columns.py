@@ -25,7 +25,7 @@ import heapq
 import random
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,7 +89,12 @@ class _Out:
 
 
 def add_typed_columns(
-    con: duckdb.DuckDBPyConnection, table: str, *, target: str | None = None, policy: str = "replace"
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    *,
+    target: str | None = None,
+    policy: str = "replace",
+    columns: Collection[str] | None = None,
 ) -> TypedResult:
     """Rebuild ``table`` as ``target`` (default: in place) with typed versions of its text columns.
 
@@ -111,7 +116,7 @@ def add_typed_columns(
     kinds: dict[str, ColumnKind] = {}
     notes: list[str] = []
     for name, sql_type in schema:
-        if sql_type.upper() not in _TEXT_TYPES:
+        if sql_type.upper() not in _TEXT_TYPES or (columns is not None and name not in columns):
             outs.append(_Out(name, sql_type, name))
             continue
         counts = _distinct_counts(con, table, name)
@@ -123,16 +128,16 @@ def add_typed_columns(
             maps[name] = (kind, list(counts), plan)
             notes.append(_note(name, kind, plan))
     if not maps:
-        columns = tuple(ColumnInfo(o.name, o.sql_type) for o in outs)
+        plain = tuple(ColumnInfo(o.name, o.sql_type) for o in outs)
         if not in_place:
             con.execute(f"CREATE TABLE {quote_ident(str(target))} AS SELECT * FROM {quote_ident(table)}")
         count = _row_count(con, table)
-        return TypedResult(target or table, columns, count, (), kinds, time.perf_counter() - started)
+        return TypedResult(target or table, plain, count, (), kinds, time.perf_counter() - started)
     final = table if in_place else str(target)
     _build(con, table, final, outs, maps, in_place)
-    columns = tuple(ColumnInfo(o.name, o.sql_type, o.source_column, o.description) for o in outs)
+    infos = tuple(ColumnInfo(o.name, o.sql_type, o.source_column, o.description) for o in outs)
     count = _row_count(con, final)
-    return TypedResult(final, columns, count, tuple(notes), kinds, time.perf_counter() - started)
+    return TypedResult(final, infos, count, tuple(notes), kinds, time.perf_counter() - started)
 
 
 # --- reading the table ------------------------------------------------------------------------------
@@ -164,7 +169,7 @@ def _row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 def _distinct_counts(con: duckdb.DuckDBPyConnection, table: str, column: str) -> dict[str, int]:
     col = quote_ident(column)
-    sql = f"SELECT {col}, count(*) FROM {quote_ident(table)} WHERE {col} IS NOT NULL GROUP BY 1"
+    sql = f"SELECT {col}, count(*) FROM {quote_ident(table)} WHERE {col} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1"
     return dict(con.execute(sql).fetchall())
 
 

@@ -19,8 +19,8 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Sequence
-from typing import Self
+from collections.abc import Mapping, Sequence
+from typing import Any, Self
 
 import duckdb
 import pyarrow as pa
@@ -33,6 +33,12 @@ from tablepilot.data.names import clean_column_names, quote_ident, quote_literal
 from tablepilot.data.raw import RawTable
 from tablepilot.engines.base import Engine
 from tablepilot.errors import LoadError, QueryError
+from tablepilot.typed_columns import add_typed_columns
+
+#: messy-cell typing parses every distinct text in Python; beyond this many rows tables keep their text
+MESSY_TYPING_MAX_ROWS = 2_000_000
+#: display forms pair every row's text with its typed value in Python; bigger tables show typed values
+DISPLAY_FORMS_MAX_ROWS = 200_000
 
 _ALLOWED_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
@@ -62,6 +68,7 @@ class DuckDBEngine(Engine):
             },
         )
         self._tables: dict[str, TableInfo] = {}
+        self._display: dict[str, Mapping[str, Mapping[Any, str]]] = {}
         self._locked = False
         self._mutex = threading.RLock()
 
@@ -94,19 +101,27 @@ class DuckDBEngine(Engine):
         source: str = "",
         sheet: str | None = None,
         notes: Sequence[str] = (),
+        infer_types: bool = False,
     ) -> TableInfo:
-        """Add an Arrow table as it is (types kept); the name gets ``_2``… if already taken.
+        """Add an Arrow table; the name gets ``_2``… if already taken.
 
+        Types are kept as they are, unless ``infer_types``: then text columns are typed as a CSV's
+        would be (clean casts, then messy numbers/dates parsed with the text kept for display).
         Works after ``lock()`` too: it reads memory, not files.
         """
         names, name_notes = clean_column_names(table.column_names)
+        renamed = table.rename_columns(names)
+        text_columns = frozenset(
+            f.name for f in renamed.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+        )
         with self._mutex:
             raw = RawTable(
                 name=unique_name(name, self._tables),
-                table=table.rename_columns(names),
+                table=renamed,
                 source=source,
                 sheet=sheet,
                 notes=list(notes) + name_notes,
+                infer_columns=text_columns if infer_types else frozenset(),
             )
             return self._register(raw)
 
@@ -132,9 +147,21 @@ class DuckDBEngine(Engine):
         finally:
             con.unregister(view)
         notes = list(raw.notes) + [c.note for c in casts.values() if c.note]
+        described: dict[str, ColumnInfo] = {}
+        messy = [c for c in to_type if c not in casts]
+        if messy and raw.table.num_rows <= MESSY_TYPING_MAX_ROWS:
+            typed = add_typed_columns(con, raw.name, columns=messy)
+            notes += typed.notes
+            described = {c.name: c for c in typed.columns}
+        if to_type and raw.table.num_rows <= DISPLAY_FORMS_MAX_ROWS:
+            self._display[raw.name] = self._display_forms(raw)
         info = TableInfo(
             name=raw.name,
-            columns=tuple(ColumnInfo(name=n, type=t) for n, t in self._describe(raw.name)),
+            columns=tuple(
+                ColumnInfo(n, t, described[n].source_column, described[n].description) if n in described
+                else ColumnInfo(name=n, type=t)
+                for n, t in self._describe(raw.name)
+            ),
             row_count=raw.table.num_rows,
             source=raw.source,
             sheet=raw.sheet,
@@ -142,6 +169,29 @@ class DuckDBEngine(Engine):
         )
         self._tables[raw.name] = info
         return info
+
+    def _display_forms(self, raw: RawTable) -> dict[str, dict[Any, str]]:
+        """For each text column that loading typed: typed value → the text the source wrote.
+
+        Rows keep their order through casts and typing, so the source text and the stored value
+        of a row pair up; the first text seen for a value is its display form.
+        """
+        final = dict(self._describe(raw.name))
+        forms: dict[str, dict[Any, str]] = {}
+        for field in raw.table.schema:
+            typed = final.get(field.name, "VARCHAR").upper() != "VARCHAR"
+            if not typed or not (pa.types.is_string(field.type) or pa.types.is_large_string(field.type)):
+                continue
+            texts = raw.table.column(field.name).to_pylist()
+            values = self._con.execute(f"SELECT {quote_ident(field.name)} FROM {quote_ident(raw.name)}").fetchall()
+            if len(values) != len(texts):
+                continue
+            column: dict[Any, str] = {}
+            for (value,), text in zip(values, texts, strict=True):
+                if value is not None and text is not None:
+                    column.setdefault(value, str(text).strip())
+            forms[field.name] = column
+        return forms
 
     def _describe(self, table: str) -> list[tuple[str, str]]:
         rows = self._con.execute(
@@ -173,6 +223,19 @@ class DuckDBEngine(Engine):
 
     def tables(self) -> list[TableInfo]:
         return list(self._tables.values())
+
+    def display_forms(self) -> dict[str, Mapping[Any, str]]:
+        """Column name → (typed value → the text the source wrote), over all tables.
+
+        Lets an answer show a cell the way the sheet shows it; a name shared by two tables merges.
+        """
+        merged: dict[str, dict[Any, str]] = {}
+        for forms in self._display.values():
+            for column, values in forms.items():
+                target = merged.setdefault(column, {})
+                for value, text in values.items():
+                    target.setdefault(value, text)
+        return dict(merged)
 
     def execute(self, sql: str, *, max_rows: int = 1000, timeout_s: float = 30.0) -> ResultTable:
         """Run one read-only query with a time limit; at most ``max_rows`` rows come back.

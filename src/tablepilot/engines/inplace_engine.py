@@ -1,0 +1,170 @@
+"""Big Parquet/CSV files queried where they lie: views over ``read_parquet``/``read_csv``, nothing copied.
+
+The base engine copies every file into memory, which is right for spreadsheets and wrong for a
+100M-row dataset. Here each file (or glob) becomes a view; the glob is expanded once, and exactly
+those files go into ``allowed_paths`` before external access is switched off, so queries read them
+and nothing else. DuckDB streams the scans under ``memory_limit`` and spills to the temp directory.
+
+Profiling a view would scan every row, so ``profile_connection()`` is a separate in-memory database
+holding a sample of each table (rows spread over the files); row counts stay exact (Parquet
+metadata, or one counting scan for CSV).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+from tablepilot.catalog import ColumnInfo, TableInfo
+from tablepilot.data.names import clean_column_names, quote_ident, quote_literal, table_name_from, unique_name
+from tablepilot.engines.duckdb_engine import DuckDBEngine
+from tablepilot.errors import LoadError
+
+IN_PLACE_SUFFIXES = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".tsv": "csv"}
+#: single files at least this big are read in place; smaller ones are loaded (and their messy cells typed)
+IN_PLACE_MIN_BYTES = 256 * 1024 * 1024
+_SAMPLE_FILES = 16
+
+
+def is_glob(source: str) -> bool:
+    return any(ch in source for ch in "*?[")
+
+
+def in_place_candidate(source: str) -> bool:
+    """A glob (of Parquet/CSV files: ``expand`` checks), or one Parquet/CSV file large enough not to copy."""
+    if is_glob(source):
+        return True
+    if Path(source).suffix.lower() not in IN_PLACE_SUFFIXES:
+        return False
+    try:
+        return os.path.getsize(source) >= IN_PLACE_MIN_BYTES
+    except OSError:
+        return False
+
+
+def expand(source: str) -> list[str]:
+    """The files of a glob (sorted) or the one path; ``LoadError`` when nothing matches."""
+    files = sorted(glob.glob(os.path.expanduser(source), recursive=True)) if is_glob(source) else [source]
+    files = [os.path.abspath(f) for f in files if os.path.isfile(f)]
+    if not files:
+        raise LoadError(f"no file matches {source}", hint="check the path or the glob pattern", path=source)
+    kinds = {IN_PLACE_SUFFIXES.get(Path(f).suffix.lower()) for f in files}
+    if None in kinds or len(kinds) != 1:
+        raise LoadError(
+            f"{source} matches files of different or unsupported kinds",
+            hint="a glob must match only Parquet files or only CSV files",
+            path=source,
+        )
+    return files
+
+
+class InPlaceEngine(DuckDBEngine):
+    """A DuckDB engine whose tables are views over files on disk, plus a sampled profiling database."""
+
+    def __init__(self, *, sample_rows: int = 100_000, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._sample_rows = sample_rows
+        self._allowed: list[str] = []
+        self._profile = duckdb.connect(":memory:")
+
+    def add_files(self, source: str, *, name: str | None = None) -> TableInfo:
+        """One view over the files of ``source`` (a path or glob); call before ``lock()``."""
+        if self.locked:
+            raise LoadError(
+                "files cannot be added after the engine is locked", hint="open all sources at once"
+            )
+        files = expand(source)
+        reader = IN_PLACE_SUFFIXES[Path(files[0]).suffix.lower()]
+        listing = "[" + ", ".join(quote_literal(f) for f in files) + "]"
+        scan = (
+            f"read_parquet({listing}, union_by_name = true)"
+            if reader == "parquet"
+            else f"read_csv({listing}, union_by_name = true, sample_size = 20480)"
+        )
+        con = self._con
+        stem = Path(source).stem.replace("*", "").strip("_-. ") or Path(files[0]).parent.name
+        table = unique_name(table_name_from(name or stem), self._tables)
+        try:
+            raw_names = [str(r[0]) for r in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()]
+            names, notes = clean_column_names(raw_names)
+            select = ", ".join(f"{quote_ident(r)} AS {quote_ident(n)}" for r, n in zip(raw_names, names))
+            # CSV has no column statistics or pushdown: a query would parse every byte again, so it is
+            # parsed once into a (compressed, spillable) table; Parquet stays a view over the files
+            kind = "VIEW" if reader == "parquet" else "TABLE"
+            con.execute(f"CREATE {kind} {quote_ident(table)} AS SELECT {select} FROM {scan}")
+            count_row = con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchone()
+            columns = tuple(ColumnInfo(n, t) for n, t in self._describe(table))
+            self._copy_sample(table, scan, select, files, int(count_row[0]) if count_row else 0)
+        except duckdb.Error as exc:
+            raise LoadError(
+                f"cannot read {source}: {str(exc).splitlines()[0]}",
+                hint=f"check that every matched file is valid {reader.upper()} with the same columns",
+                path=source,
+            ) from exc
+        plural = "s" if len(files) != 1 else ""
+        if reader == "parquet":
+            self._allowed.extend(files)
+            note = f"queried in place from {len(files)} Parquet file{plural}; profiled from a sample"
+        else:
+            note = f"parsed once from {len(files)} CSV file{plural} (DuckDB's reader); profiled from a sample"
+        info = TableInfo(
+            name=table,
+            columns=columns,
+            row_count=int(count_row[0]) if count_row else 0,
+            source=source,
+            notes=(*notes, note),
+        )
+        self._tables[table] = info
+        return info
+
+    def _copy_sample(self, table: str, scan: str, select: str, files: list[str], rows: int) -> None:
+        """Up to ``sample_rows`` rows from the heads of files spread over the list (so one file does not
+        dominate); rows deep inside a single huge file are not sampled: a cheaper-than-a-scan trade-off."""
+        con = self._con
+        if rows <= self._sample_rows:
+            data = con.sql(f"SELECT * FROM {quote_ident(table)}").to_arrow_table()
+        else:
+            step = max(1, len(files) // _SAMPLE_FILES)
+            picked = files[::step][:_SAMPLE_FILES]
+            share = max(1, self._sample_rows // len(picked))
+            parts = []
+            for f in picked:
+                one = scan.replace(scan[scan.index("[") : scan.index("]") + 1], "[" + quote_literal(f) + "]")
+                # the head of each file: a reservoir sample would scan every row, a LIMIT reads one row group
+                parts.append(f"(SELECT {select} FROM {one} LIMIT {share})")
+            data = con.sql(" UNION ALL ".join(parts)).to_arrow_table()
+        self._profile.register("__tablepilot_sample", data)
+        self._profile.execute(f"CREATE TABLE {quote_ident(table)} AS SELECT * FROM __tablepilot_sample")
+        self._profile.unregister("__tablepilot_sample")
+
+    def lock(self) -> None:
+        """Allow exactly the added files, then lock as the base engine does."""
+        with self._mutex:
+            if not self.locked and self._allowed:
+                listing = "[" + ", ".join(quote_literal(f) for f in self._allowed) + "]"
+                self._con.execute(f"SET allowed_paths = {listing}")
+            super().lock()
+
+    def profile_connection(self) -> duckdb.DuckDBPyConnection:
+        return self._profile
+
+    def close(self) -> None:
+        self._profile.close()
+        super().close()
+
+
+def open_in_place(sources: Sequence[str], **engine_kwargs: object) -> InPlaceEngine:
+    """A locked engine with one view per source (path or glob); closes it again if opening fails."""
+    engine = InPlaceEngine(**engine_kwargs)  # type: ignore[arg-type]
+    try:
+        for source in sources:
+            engine.add_files(source)
+        engine.lock()
+    except BaseException:
+        engine.close()
+        raise
+    return engine
