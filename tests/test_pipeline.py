@@ -130,3 +130,20 @@ def test_cells_of_typed_columns_read_as_the_source_wrote_them(tmp_path: Path) ->
     assert looked_up.answer == ["1,119,612.90"]
     assert looked_up.rows == [[1119612.9]]
     assert computed.answer == ["20165952.33"]  # computed: shown as the number it is
+
+
+def test_prompt_offers_links_and_typed_columns_compactly(tmp_path: Path) -> None:
+    p = tmp_path / "towns.csv"
+    p.write_text(
+        'Town,Population\n"Dzhebariki-Khaya\n(Джебарики-Хая)","1,694"\n"Khandyga\n(Хандыга)","6,638 [1]"\n'
+        'Tomtor,"412"\n',
+        encoding="utf-8",
+    )
+    llm = FakeLLM([fenced("SELECT \"Population\" FROM \"towns\" WHERE \"Town\" ILIKE '%dzhebariki%'")])
+    with Session([p], llm=llm) as s:
+        a = s.ask("what is the population of dzhebariki-khaya?")
+    system, question = llm.prompts[0][0].content, llm.prompts[0][-1].content
+    assert '"Population" BIGINT -- 412 .. 6638' in system
+    assert '"Population_text" VARCHAR -- original text of "Population"' in system
+    assert "\"Town\" ILIKE '%dzhebariki%'" in question
+    assert a.answer == ["1,694"]

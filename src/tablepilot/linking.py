@@ -27,7 +27,7 @@ import difflib
 import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -434,6 +434,7 @@ class ValueIndex:
             per_column: dict[int, list[str]] = defaultdict(list)
             for k, value in rows:
                 per_column[k].append(value)
+            headers = {normalize(c.name) for c in table.columns}
             for k, (name, is_text) in enumerate(wanted):
                 values = per_column.get(k, [])
                 if len(values) > max_distinct_per_column:
@@ -442,7 +443,7 @@ class ValueIndex:
                     continue  # big integer domains (ids, amounts) are not worth linking
                 for value in values:
                     norm = normalize(value)
-                    if norm:
+                    if norm and norm not in headers:  # a header row repeated inside the data is no value
                         entries.append(
                             _Entry(
                                 table.name,
@@ -521,11 +522,15 @@ class ValueIndex:
         whole = {
             (t, c) for (t, c, v), (score, _, _) in found.items() if score > 0.6 and (t, c, v) not in partial
         }
+        # one question word partially matching many values of a column ("games" ~ 'Game 1', 'Game 2'…)
+        # names the column's kind of thing, not one of its values
+        generic = Counter((t, c, found[(t, c, v)][1]) for (t, c, v) in partial)
         links = [
             ValueLink(t, c, v, round(score, 4), text)
             for (t, c, v), (score, text, span) in found.items()
             if not (span is not None and any(_inside(span, other) for other in spans))
             and not ((t, c, v) in partial and (t, c) in whole)
+            and not ((t, c, v) in partial and generic[(t, c, text)] >= 3)
         ]
         links.sort(key=lambda k: (-k.score, k.table, k.column, k.value))
         return links[:limit]
@@ -533,6 +538,9 @@ class ValueIndex:
     def _partial(self, e: _Entry, q_grams: set[str]) -> tuple[float, str]:
         """IDF-weighted share of the value's meaningful grams that the question contains."""
         meaningful = [g for g in dict.fromkeys(e.grams) if _is_meaningful(g)]
+        if q_grams and all(g.isascii() for g in q_grams):
+            # an English question cannot contain a value's Cyrillic/CJK part ("Khandyga (Хандыга)")
+            meaningful = [g for g in meaningful if g.isascii()] or meaningful
         if not meaningful:
             return 0.0, ""
         total = sum(self._idf.get(g, 1.0) for g in meaningful)

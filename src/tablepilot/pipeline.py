@@ -18,6 +18,7 @@ from tablepilot.charts import recommend_chart
 from tablepilot.engines.base import Engine
 from tablepilot.engines.joins import join_lines
 from tablepilot.errors import BackendError, GuardError, QueryError, TablepilotError
+from tablepilot.data.names import quote_ident
 from tablepilot.linking import ValueIndex, ValueLink
 from tablepilot.llm.base import LLM, Message
 from tablepilot.profile import TableProfile, describe_tables, profile_table
@@ -127,10 +128,30 @@ def build_messages(
 
 
 def _link_hint(links: Sequence[ValueLink]) -> str:
+    """Cells the question mentions, as SQL conditions the model can copy.
+
+    A long or multi-line cell is offered as ILIKE on the words the question used, because a
+    small model copies only part of such a literal and then matches nothing.
+    """
     if not links:
         return ""
-    lines = [f'- "{ln.column}" = \'{ln.value}\'' + (f' (table "{ln.table}")' if ln.table else "") for ln in links]
-    return "Values in the data that match the question:\n" + "\n".join(lines)
+    several_tables = len({ln.table for ln in links}) > 1
+    lines = []
+    for ln in links:
+        column = quote_ident(ln.column)
+        if several_tables:
+            column = f"{quote_ident(ln.table)}.{column}"
+        value = ln.value
+        word = max(ln.matched_text.split(), key=len, default="")
+        if ("\n" in value or len(value) > 40) and len(word) >= 3:
+            lines.append(f"- {column} ILIKE {_sql_literal('%' + word + '%')}")
+        else:
+            lines.append(f"- {column} = {_sql_literal(value)}")
+    return "Cells that match words of the question:\n" + "\n".join(lines)
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def ask_question(

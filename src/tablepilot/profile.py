@@ -104,6 +104,8 @@ class ColumnProfile:
     numeric_text: bool = False  # text holding numbers, e.g. "1,234", "12 km"
     date_text: bool = False  # text holding dates, e.g. "2023-01-05", "2022年05月"
     max_length: int | None = None  # text only
+    #: this text column keeps the original cells of the typed column named here ("12 km" for 12)
+    raw_text_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,11 @@ def profile_table(
     else:
         source = ident
 
+    raw_text_of = {
+        c.source_column: c.name
+        for c in table.columns
+        if c.source_column and c.source_column != c.name and _base(c.type) not in _TEXT
+    }
     full: list[str] = []
     part: list[str] = []
     for c in table.columns:
@@ -245,6 +252,7 @@ def profile_table(
                 date_like,
                 top,
                 spread,
+                raw_text_of.get(c.name),
             )
         )
     sample = tuple(
@@ -279,6 +287,7 @@ def _column_profile(
     date_like: int,
     top: list[Any],
     spread: list[Any],
+    raw_text_of: str | None = None,
 ) -> ColumnProfile:
     distinct = min(distinct, non_null)
     if top and len(top) <= CATEGORICAL_MAX:
@@ -310,6 +319,7 @@ def _column_profile(
         values = tuple(v for v in values if v)  # drop empty strings from examples
     threshold = 0.8 * sample_non_null
     return ColumnProfile(
+        raw_text_of=raw_text_of,
         name=c.name,
         type=c.type,
         null_count=row_count - non_null,
@@ -364,8 +374,19 @@ class _Plan:
     links: dict[str, tuple[str, ...]]  # column -> linked values
 
 
+#: a number or date column lists its values only when it has at most this many (else min .. max says it)
+_NUMBER_VALUES_MAX = 5
+
+
 def _column_comment(c: ColumnProfile, level: _Level, linked: tuple[str, ...], rows: int) -> str:
     parts: list[str] = []
+    if c.raw_text_of is not None:  # the typed column says the rest; one example shows the written form
+        parts.append(f"original text of {quote_ident(c.raw_text_of)}")
+        if level.examples and c.values:
+            parts.append(f"e.g. {_literal(c.values[0])}")
+        if linked:
+            parts.append("question mentions " + ", ".join(_literal(v) for v in linked))
+        return " -- " + "; ".join(parts)
     if c.is_id:
         parts.append("key" if c.distinct_count < rows else "id, unique")
     if level.ranges:
@@ -378,7 +399,8 @@ def _column_comment(c: ColumnProfile, level: _Level, linked: tuple[str, ...], ro
                 f"{c.min_value} .. {c.max_value}" if c.min_value != c.max_value else f"always {c.min_value}"
             )
     shown = [v for v in c.values if v not in linked]
-    if c.all_values and c.is_categorical:
+    ranged = c.min_value is not None and len(c.values) > _NUMBER_VALUES_MAX
+    if c.all_values and c.is_categorical and not ranged:
         if len(c.values) == 1 and (level.categorical or level.ranges):
             parts.append(f"always {_literal(c.values[0])}")
         elif level.categorical >= len(c.values):

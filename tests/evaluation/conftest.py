@@ -82,7 +82,9 @@ class PlainDuckDB:
         self.locked = False
         self.closed = False
 
-    def register_arrow(self, name: str, table: Any, *, source: str = "", notes: Any = ()) -> Any:
+    def register_arrow(
+        self, name: str, table: Any, *, source: str = "", notes: Any = (), infer_types: bool = False
+    ) -> Any:
         from tablepilot.catalog import ColumnInfo, TableInfo
 
         self.con.register("_incoming", table)

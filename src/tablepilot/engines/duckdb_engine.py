@@ -148,7 +148,7 @@ class DuckDBEngine(Engine):
             con.unregister(view)
         notes = list(raw.notes) + [c.note for c in casts.values() if c.note]
         described: dict[str, ColumnInfo] = {}
-        messy = [c for c in to_type if c not in casts]
+        messy = [c for c in to_type if c not in casts or casts[c].type.upper() == "VARCHAR"]
         if messy and raw.table.num_rows <= MESSY_TYPING_MAX_ROWS:
             typed = add_typed_columns(con, raw.name, columns=messy)
             notes += typed.notes

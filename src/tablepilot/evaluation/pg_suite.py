@@ -116,8 +116,9 @@ class SuiteQuestionEngine(Engine):
         self._engine: PostgresEngine | None = None
 
     def register_arrow(
-        self, name: str, table: pa.Table, *, source: str = "", notes: Sequence[str] = ()
+        self, name: str, table: pa.Table, *, source: str = "", notes: Sequence[str] = (), infer_types: bool = False
     ) -> TableInfo:
+        """The table already lives in PostgreSQL (typed by its schema); only note which one is wanted."""
         if not source:
             raise LoadError(f"table {name} has no source file", hint="suite tables come from dbs/<db>/*.csv")
         self._schema = schema_name(Path(source).parent)

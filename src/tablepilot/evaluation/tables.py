@@ -13,7 +13,7 @@ import csv
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -45,6 +45,8 @@ class LoadedTable:
     notes: tuple[str, ...] = ()
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = field(default_factory=tuple)
+    #: cells are untyped text (like a CSV a user drops in): let the engine type them the same way
+    infer_types: bool = False
 
     def pair(self) -> tuple[str, pa.Table]:
         return (self.name, self.data)
@@ -54,7 +56,7 @@ class ArrowRegistry(Protocol):
     """The part of the DuckDB engine this module needs."""
 
     def register_arrow(
-        self, name: str, table: pa.Table, *, source: str = "", notes: Sequence[str] = ()
+        self, name: str, table: pa.Table, *, source: str = "", notes: Sequence[str] = (), infer_types: bool = False
     ) -> TableInfo: ...
 
 
@@ -378,15 +380,15 @@ def question_tables(question: Question, fmt: str | None = None) -> list[LoadedTa
             return [retqa_table(question.tables[0], name)]
         return [retqa_table(p, table_name_for(p)) for p in question.tables]
     if fmt == "wtq":
-        return [wtq_table(p) for p in question.tables]
+        return [replace(wtq_table(p), infer_types=True) for p in question.tables]
     if fmt == "imtqa":
-        return [imtqa_table(p) for p in question.tables]
+        return [replace(imtqa_table(p), infer_types=True) for p in question.tables]
     raise LoadError(f"unknown table format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
 
 
 def load_question_tables(question: Question, engine: ArrowRegistry) -> list[TableInfo]:
     """Register a question's tables with an engine (e.g. ``DuckDBEngine``)."""
     return [
-        engine.register_arrow(t.name, t.data, source=t.source, notes=t.notes)
+        engine.register_arrow(t.name, t.data, source=t.source, notes=t.notes, infer_types=t.infer_types)
         for t in question_tables(question)
     ]
