@@ -320,3 +320,8 @@ def test_read_cell_shapes() -> None:
     assert read_cell("score", "Bye") == (None, None)
     assert read_cell("duration", "1:00") == (60.0,)
     assert read_cell("text", "x") == ()
+
+
+def test_zero_padded_codes_stay_text() -> None:
+    assert classify_column(["007", "010", "123"]).kind == "text"
+    assert classify_column(["7", "10", "123"]).kind == "number"

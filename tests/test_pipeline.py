@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from tablepilot import Session
+from tablepilot.engines.duckdb_engine import DuckDBEngine
 from tablepilot.llm.fake import FakeLLM
 
 SALES = """地区,产品,销售额,年份
@@ -57,6 +59,8 @@ def test_sql_error_is_repaired(sales: Path) -> None:
         a = s.ask("最高销售额是多少")
     assert a.answer == ["300"]
     assert "nope" in (a.attempts[0].error or "")
+    repair = llm.prompts[1][-1].content
+    assert "Use these names exactly" in repair and '"sales": "地区", "产品", "销售额", "年份"' in repair
 
 
 def test_empty_result_gets_one_retry_then_is_reported(sales: Path) -> None:
@@ -114,16 +118,26 @@ def test_answer_json_shape_is_pinned(sales: Path) -> None:
     assert d["rows"][0] == ["华南", 300]
 
 
-def test_cells_of_typed_columns_read_as_the_source_wrote_them(tmp_path: Path) -> None:
-    p = tmp_path / "fin.csv"
-    p.write_text('项目,金额\n营业收入,"1,119,612.90"\n营业成本,"20,514,130.16"\n利润,"-1,467,790.73"\n', encoding="utf-8")
+def text_engine(name: str, columns: dict[str, list[str]]) -> DuckDBEngine:
+    """An engine holding untyped text cells, typed the way table-QA grids are (``infer_types``)."""
+    engine = DuckDBEngine()
+    engine.register_arrow(name, pa.table(columns), infer_types=True)
+    engine.lock()
+    return engine
+
+
+def test_cells_of_typed_columns_read_as_the_source_wrote_them() -> None:
+    engine = text_engine(
+        "fin",
+        {"项目": ["营业收入", "营业成本", "利润"], "金额": ["1,119,612.90", "20,514,130.16", "-1,467,790.73"]},
+    )
     llm = FakeLLM(
         [
             fenced("SELECT \"金额\" FROM \"fin\" WHERE \"项目\" = '营业收入'"),
             fenced('SELECT SUM("金额") FROM "fin"'),
         ]
     )
-    with Session([p], llm=llm) as s:
+    with Session(engine=engine, llm=llm) as s:
         assert "DOUBLE" in {c.type for t in s.context.tables for c in t.columns}
         looked_up = s.ask("营业收入是多少？")
         computed = s.ask("金额合计是多少？")
@@ -132,15 +146,16 @@ def test_cells_of_typed_columns_read_as_the_source_wrote_them(tmp_path: Path) ->
     assert computed.answer == ["20165952.33"]  # computed: shown as the number it is
 
 
-def test_prompt_offers_links_and_typed_columns_compactly(tmp_path: Path) -> None:
-    p = tmp_path / "towns.csv"
-    p.write_text(
-        'Town,Population\n"Dzhebariki-Khaya\n(Джебарики-Хая)","1,694"\n"Khandyga\n(Хандыга)","6,638 [1]"\n'
-        'Tomtor,"412"\n',
-        encoding="utf-8",
+def test_prompt_offers_links_and_typed_columns_compactly() -> None:
+    engine = text_engine(
+        "towns",
+        {
+            "Town": ["Dzhebariki-Khaya\n(Джебарики-Хая)", "Khandyga\n(Хандыга)", "Tomtor"],
+            "Population": ["1,694", "6,638 [1]", "412"],
+        },
     )
     llm = FakeLLM([fenced("SELECT \"Population\" FROM \"towns\" WHERE \"Town\" ILIKE '%dzhebariki%'")])
-    with Session([p], llm=llm) as s:
+    with Session(engine=engine, llm=llm) as s:
         a = s.ask("what is the population of dzhebariki-khaya?")
     system, question = llm.prompts[0][0].content, llm.prompts[0][-1].content
     assert '"Population" BIGINT -- 412 .. 6638' in system

@@ -482,6 +482,14 @@ def _is_year(reading: NumberReading | None) -> bool:
     )
 
 
+_ZERO_PADDED = re.compile(r"^\s*0\d+\s*$")
+
+
+def _zero_padded_codes(texts: Sequence[str]) -> bool:
+    """'007', '010': identifiers whose zeros matter, not numbers (a code column stays text)."""
+    return any(_ZERO_PADDED.match(t) for t in texts)
+
+
 def classify_counts(counts: Mapping[str, int], threshold: float = PARSE_THRESHOLD) -> ColumnKind:
     """:func:`classify_column` over distinct cell texts and how often each occurs."""
     cells = {t: n for t, n in counts.items() if not is_null_marker(t)}
@@ -494,7 +502,7 @@ def classify_counts(counts: Mapping[str, int], threshold: float = PARSE_THRESHOL
 
     numbers = {t: read_number(t) for t in cells}
     parsed = [t for t, r in numbers.items() if r is not None]
-    if share(parsed) >= threshold:
+    if share(parsed) >= threshold and not _zero_padded_codes(parsed):
         readings = [r for r in numbers.values() if r is not None]
         units = {r.unit for r in readings}
         unit = next(iter(units)) if len(units) == 1 else None

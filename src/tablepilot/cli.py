@@ -6,25 +6,20 @@ error's exit code; a traceback is shown only with TABLEPILOT_DEBUG=1.
 
 from __future__ import annotations
 
-import functools
-import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from tablepilot.answer import Answer, cell_text
-from tablepilot.errors import InputError, TablepilotError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+from tablepilot.cli_common import backend_options, err, guarded, out
+from tablepilot.errors import InputError
+from tablepilot.inspect_command import inspect_command
+from tablepilot.model_commands import model
+from tablepilot.server_commands import mcp, serve, token
 
 ANSWER_ERROR_EXIT = {
     "unanswerable": 1,
@@ -34,52 +29,6 @@ ANSWER_ERROR_EXIT = {
     "input_error": 2,
     "config_error": 3,
 }
-
-
-def report_error(exc: TablepilotError) -> None:
-    err.print(f"[bold red]error:[/] {escape(exc.message)}", markup=True, highlight=False)
-    if exc.hint:
-        err.print(f"[yellow]hint:[/] {escape(exc.hint)}", markup=True, highlight=False)
-
-
-def guarded(func: F) -> F:
-    """Turn our errors into one clear line and an exit code; never show a traceback to users."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except TablepilotError as exc:
-            if os.environ.get("TABLEPILOT_DEBUG"):
-                raise
-            report_error(exc)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            err.print("interrupted")
-            sys.exit(130)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except Exception as exc:  # noqa: BLE001 - the last line of defence for users
-            if os.environ.get("TABLEPILOT_DEBUG"):
-                raise
-            err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}", markup=True, highlight=False)
-            err.print("[yellow]hint:[/] rerun with TABLEPILOT_DEBUG=1 for details and report it", markup=True)
-            sys.exit(70)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def backend_options(func: F) -> F:
-    for option in reversed(
-        [
-            click.option("--backend", type=click.Choice(["openai", "llama.cpp", "fake"]), help="LLM backend."),
-            click.option("--base-url", help="OpenAI-compatible server, e.g. http://localhost:8000/v1."),
-            click.option("--model", "model", help="Model name, a known embedded model (default, small) or a .gguf path."),
-            click.option("--api-key", help="API key (or set TABLEPILOT_API_KEY / OPENAI_API_KEY)."),
-        ]
-    ):
-        func = option(func)
-    return func
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -238,19 +187,8 @@ def eval_command(
     run_evaluation(suite_dir, limit=limit, out_path=out_path, console=out, engine_url=engine_url, **backend)
 
 
-def _register_optional_commands() -> None:
-    from tablepilot.inspect_command import inspect_command
-    from tablepilot.model_commands import model
-    from tablepilot.server_commands import mcp, serve, token
-
-    cli.add_command(inspect_command)
-    cli.add_command(model)
-    cli.add_command(serve)
-    cli.add_command(mcp)
-    cli.add_command(token)
-
-
-_register_optional_commands()
+for _command in (inspect_command, model, serve, mcp, token):
+    cli.add_command(_command)
 
 
 def main() -> None:

@@ -51,7 +51,7 @@ def print_report(console: Console, report: TidyReport) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
 def inspect_command(files: tuple[Path, ...], as_json: bool) -> None:
     """Show how FILES (Excel, CSV) are tidied: header, titles, totals, notes set aside, types read."""
-    from tablepilot.cli import guarded, out
+    from tablepilot.cli_common import guarded, out
 
     @guarded
     def run() -> None:

@@ -215,7 +215,7 @@ def ask_question(
         except (GuardError, QueryError) as exc:
             last_error = exc
             answer.attempts.append(Attempt(sql=sql, error=exc.message))
-            messages.append(Message("user", f"That query failed: {exc.message}\nWrite a corrected query."))
+            messages.append(Message("user", _repair_request(exc, context.tables)))
             continue
         answer.attempts.append(Attempt(sql=safe_sql))
         if not result.rows and fallback is None and len(answer.attempts) < options.max_attempts:
@@ -237,6 +237,21 @@ def ask_question(
     answer.text = err.message
     answer.seconds = round(time.perf_counter() - started, 3)
     return answer
+
+
+_NAME_ERRORS = ("not found", "does not exist", "does not have a column", "unknown_table", "Binder Error")
+
+
+def _repair_request(exc: GuardError | QueryError, tables: Sequence[TableInfo]) -> str:
+    """The error, and for a wrong name the exact quoted names: small models drop the quotes of
+    names such as "Winner(s)" and then call a function ``winner``."""
+    text = f"That query failed: {exc.message}"
+    if any(marker in exc.message or marker == exc.data.get("reason") for marker in _NAME_ERRORS):
+        names = "; ".join(
+            f"{quote_ident(t.name)}: " + ", ".join(quote_ident(c.name) for c in t.columns[:60]) for t in tables[:8]
+        )
+        text += f"\nUse these names exactly, in double quotes: {names}"
+    return text + "\nWrite a corrected query."
 
 
 def _finish(

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from tablepilot.cli import backend_options, err, guarded, out
+from tablepilot.cli_common import backend_options, err, guarded, out
 
 
 def _data_dir(value: Path | None) -> Path:

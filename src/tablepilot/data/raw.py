@@ -21,3 +21,6 @@ class RawTable:
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)
     infer_columns: frozenset[str] = frozenset()
+    #: also parse messy cells ("64,112", "12 km") in ``infer_columns`` the strict casts left as text;
+    #: file readers leave this off because their tidy step already typed what it could
+    messy_types: bool = False

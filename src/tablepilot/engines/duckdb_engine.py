@@ -106,7 +106,7 @@ class DuckDBEngine(Engine):
         """Add an Arrow table; the name gets ``_2``… if already taken.
 
         Types are kept as they are, unless ``infer_types``: then text columns are typed as a CSV's
-        would be (clean casts, then messy numbers/dates parsed with the text kept for display).
+        would be (clean casts, then messy numbers/dates parsed, the text kept where parsing lost some).
         Works after ``lock()`` too: it reads memory, not files.
         """
         names, name_notes = clean_column_names(table.column_names)
@@ -122,6 +122,7 @@ class DuckDBEngine(Engine):
                 sheet=sheet,
                 notes=list(notes) + name_notes,
                 infer_columns=text_columns if infer_types else frozenset(),
+                messy_types=infer_types,
             )
             return self._register(raw)
 
@@ -149,7 +150,7 @@ class DuckDBEngine(Engine):
         notes = list(raw.notes) + [c.note for c in casts.values() if c.note]
         described: dict[str, ColumnInfo] = {}
         messy = [c for c in to_type if c not in casts or casts[c].type.upper() == "VARCHAR"]
-        if messy and raw.table.num_rows <= MESSY_TYPING_MAX_ROWS:
+        if messy and raw.messy_types and raw.table.num_rows <= MESSY_TYPING_MAX_ROWS:
             typed = add_typed_columns(con, raw.name, columns=messy)
             notes += typed.notes
             described = {c.name: c for c in typed.columns}
