@@ -162,3 +162,43 @@ def test_prompt_offers_links_and_typed_columns_compactly() -> None:
     assert '"Population_text" VARCHAR -- original text of "Population"' in system
     assert "\"Town\" ILIKE '%dzhebariki%'" in question
     assert a.answer == ["1,694"]
+
+
+def test_row_order_questions_can_use_rowid(sales: Path) -> None:
+    llm = FakeLLM([fenced('SELECT "地区" FROM "sales" ORDER BY rowid DESC LIMIT 1')])
+    with Session([sales], llm=llm) as s:
+        a = s.ask("表格里最后一行是哪个地区？")
+    assert a.answer == ["华北"]
+    assert "ORDER BY rowid" in llm.prompts[0][0].content
+
+
+def test_a_guessed_table_name_is_pointed_at_the_only_table(sales: Path) -> None:
+    llm = FakeLLM([fenced('SELECT count(*) AS n FROM "销售"')])
+    with Session([sales], llm=llm) as s:
+        a = s.ask("一共有多少条记录？")
+    assert a.answer == ["4"] and llm.calls == 1
+    assert a.sql is not None and '"sales"' in a.sql
+
+
+def test_a_guessed_table_name_is_an_error_when_several_tables_exist(sales: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.csv"
+    other.write_text("a\n1\n", encoding="utf-8")
+    llm = FakeLLM([fenced('SELECT count(*) FROM "销售"')] * 3)
+    with Session([sales, other], llm=llm) as s:
+        a = s.ask("一共有多少条记录？")
+    assert a.error is not None and a.error["code"] == "guard_error"
+
+
+def test_extra_context_columns_do_not_become_the_answer(sales: Path) -> None:
+    llm = FakeLLM(
+        [
+            fenced('SELECT "地区", SUM("销售额") AS total FROM "sales" GROUP BY 1 ORDER BY 2 DESC LIMIT 1'),
+            fenced('SELECT "地区", COUNT(*) AS n FROM "sales" WHERE "地区" = \'华南\' GROUP BY 1'),
+        ]
+    )
+    with Session([sales], llm=llm) as s:
+        which = s.ask("哪个地区的销售额最高？")
+        s.reset()
+        count = s.ask("how many records does 华南 have?")
+    assert which.answer == ["华南"] and "total = 350" in which.text
+    assert count.answer == ["2"]

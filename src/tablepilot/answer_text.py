@@ -6,8 +6,9 @@ query did not produce (the model never writes the prose).
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import re
-
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,8 +26,36 @@ def question_language(question: str) -> str:
 Display = Mapping[str, Mapping[Any, str]]
 
 
-def answer_values(result: ResultTable, display: Display | None = None) -> list[str]:
-    """The final values: one column → its cells; one row → its cells; otherwise the first column.
+#: questions that ask for a thing (a name, a place, a team) rather than a quantity
+_ENTITY = re.compile(r"(?i)^\s*(which|who|whom|whose|where|what (team|country|city|name|player|club|year|month))\b|哪|谁|什么")
+_QUANTITY = re.compile(r"(?i)\b(how (many|much)|number of|total|sum|average|mean|difference)\b|多少|几|总|平均|合计")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool)
+
+
+def _answer_columns(question: str, result: ResultTable) -> list[int]:
+    """Which result columns hold the answer when the query returned more columns than asked for.
+
+    Small models add context columns (``SELECT "地区", MAX("销售额")`` for "which region…"); the
+    question's kind picks the column: a thing → the one text column, a quantity → the one number.
+    Otherwise every column of a one-row result, or the first column of a longer one.
+    """
+    columns = range(len(result.columns))
+    first = result.rows[0]
+    numeric = [i for i in columns if _is_number(first[i])]
+    textual = [i for i in columns if isinstance(first[i], (str, dt.date)) or first[i] is None]
+    asks_quantity = bool(_QUANTITY.search(question))
+    if _ENTITY.search(question) and not asks_quantity and len(textual) == 1:
+        return textual
+    if asks_quantity and len(numeric) == 1:
+        return numeric
+    return list(columns) if len(result.rows) == 1 else [0]
+
+
+def answer_values(result: ResultTable, display: Display | None = None, question: str = "") -> list[str]:
+    """The final values: one column → its cells; more columns → the ones the question asks for.
 
     ``display`` maps a typed column's values back to the text the source wrote, so a cell that
     passed through unchanged reads as in the sheet ("1,119,612.90"); computed values are untouched.
@@ -47,14 +76,15 @@ def answer_values(result: ResultTable, display: Display | None = None) -> list[s
 
     if len(result.columns) == 1:
         return [text(0, r[0]) for r in result.rows]
+    chosen = _answer_columns(question, result)
     if len(result.rows) == 1:
-        return [text(i, v) for i, v in enumerate(result.rows[0])]
-    return [text(0, r[0]) for r in result.rows]
+        return [text(i, result.rows[0][i]) for i in chosen]
+    return [text(chosen[0], r[chosen[0]]) for r in result.rows]
 
 
 def compose_text(question: str, result: ResultTable, display: Display | None = None) -> str:
     zh = question_language(question) == "zh"
-    values = answer_values(result, display)
+    values = answer_values(result, display, question)
     n = len(result.rows)
     more = "+" if result.truncated else ""
     if n == 0:

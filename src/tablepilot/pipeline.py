@@ -24,6 +24,7 @@ from tablepilot.llm.base import LLM, Message
 from tablepilot.profile import TableProfile, describe_tables, profile_table
 from tablepilot.sql.extract import extract_sql
 from tablepilot.sql.guard import check_readonly
+from tablepilot.sql.retarget import retarget_single_table
 
 CANNOT_ANSWER = "CANNOT_ANSWER"
 
@@ -104,8 +105,13 @@ def _with_row_count(profile: TableProfile, table: TableInfo) -> TableProfile:
 DIALECT_NAMES = {"duckdb": "DuckDB", "postgres": "PostgreSQL", "spark": "Spark", "mysql": "MySQL"}
 
 
+#: DuckDB tables keep the file's row order in the ``rowid`` pseudo-column ("the first/last/next row")
+ORDER_RULES = {"duckdb": "- Rows keep the order of the file: ORDER BY rowid gives it (the first row first).\n"}
+
+
 def system_prompt(dialect: str = "duckdb") -> str:
     text = resources.files("tablepilot.prompts").joinpath("sql_system.txt").read_text(encoding="utf-8").strip()
+    text = text.replace("{order_rule}", ORDER_RULES.get(dialect, ""))
     return text.replace("{dialect}", DIALECT_NAMES.get(dialect, dialect))
 
 
@@ -209,7 +215,7 @@ def ask_question(
             answer.sql = sql
             return _unanswerable(answer, question, started)
         try:
-            safe_sql = check_readonly(sql, dialect=context.engine.dialect, tables=table_names)
+            safe_sql = _checked(sql, context.engine.dialect, table_names)
             say("running")
             result = context.engine.execute(safe_sql, max_rows=options.max_rows, timeout_s=options.timeout_s)
         except (GuardError, QueryError) as exc:
@@ -239,6 +245,17 @@ def ask_question(
     return answer
 
 
+def _checked(sql: str, dialect: str, tables: list[str]) -> str:
+    """The guard, after pointing a wrongly named table at the only table loaded (if that is all)."""
+    try:
+        return check_readonly(sql, dialect=dialect, tables=tables)
+    except GuardError as exc:
+        fixed = retarget_single_table(sql, tables[0], dialect=dialect) if len(tables) == 1 else None
+        if exc.data.get("reason") != "unknown_table" or fixed is None:
+            raise
+        return check_readonly(fixed, dialect=dialect, tables=tables)
+
+
 _NAME_ERRORS = ("not found", "does not exist", "does not have a column", "unknown_table", "Binder Error")
 
 
@@ -262,7 +279,7 @@ def _finish(
     answer.rows = [list(r) for r in result.rows]
     answer.truncated = result.truncated
     display = context.display
-    answer.answer = answer_values(result, display)
+    answer.answer = answer_values(result, display, question)
     answer.text = compose_text(question, result, display)
     answer.chart = recommend_chart(question, answer.columns, [[json_cell(v) for v in r] for r in answer.rows])
     answer.seconds = round(time.perf_counter() - started, 3)

@@ -1,0 +1,35 @@
+"""Point a query that names a table that does not exist at the only table there is.
+
+Small models translate or guess table names ("销售" for "sales", "table" for a sheet). With one
+table loaded there is no doubt which one is meant, so the names are replaced on the AST and the
+result goes through the guard again like any other query.
+"""
+
+from __future__ import annotations
+
+import sqlglot
+from sqlglot import exp
+
+
+def retarget_single_table(sql: str, table: str, *, dialect: str = "duckdb") -> str | None:
+    """``sql`` with every unknown table name replaced by ``table``; None when nothing needed it."""
+    try:
+        tree = sqlglot.parse_one(sql, read=dialect)
+    except sqlglot.errors.ParseError:
+        return None
+    ctes = {cte.alias_or_name.casefold() for cte in tree.find_all(exp.CTE)}
+    changed = False
+    for node in tree.find_all(exp.Table):
+        name = node.name
+        if not name or name.casefold() in ctes or name.casefold() == table.casefold():
+            continue
+        alias = node.alias
+        replacement = exp.table_(table, quoted=True)
+        if alias:
+            replacement.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
+        else:
+            # columns qualified with the wrong name ("销售"."地区") must keep resolving
+            replacement.set("alias", exp.TableAlias(this=exp.to_identifier(name, quoted=True)))
+        node.replace(replacement)
+        changed = True
+    return tree.sql(dialect=dialect) if changed else None
