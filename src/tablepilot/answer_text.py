@@ -49,8 +49,8 @@ def _answer_columns(question: str, result: ResultTable) -> list[int]:
     asks_quantity = bool(_QUANTITY.search(question))
     if _ENTITY.search(question) and not asks_quantity and len(textual) == 1:
         return textual
-    if asks_quantity and len(numeric) == 1:
-        return numeric
+    if asks_quantity and len(numeric) == 1 and len(result.rows) == 1:
+        return numeric  # "how many …" answered with a labelled count; a breakdown keeps its labels
     return list(columns) if len(result.rows) == 1 else [0]
 
 

@@ -10,6 +10,8 @@ of saved states extends that to a few alternating prefixes (e.g. questions about
 
 from __future__ import annotations
 
+import atexit
+
 import os
 import threading
 from collections.abc import Mapping, Sequence
@@ -83,6 +85,10 @@ class LlamaCppLLM(LLM):
         key = (str(self.path.resolve()), self.n_ctx, self.n_threads, self.ram_cache_mb)
         with _LOCK:
             if key not in _LOADED:
+                if not _LOADED:
+                    # free models while the interpreter is intact; llama-cpp's own __del__ at
+                    # shutdown finds its C bindings gone and prints tracebacks
+                    atexit.register(unload_all)
                 _LOADED[key] = self._load()
             return _LOADED[key]
 
