@@ -160,7 +160,7 @@ def test_prompt_offers_links_and_typed_columns_compactly() -> None:
     system, question = llm.prompts[0][0].content, llm.prompts[0][-1].content
     assert '"Population" BIGINT -- 412 .. 6638' in system
     assert '"Population_text" VARCHAR -- original text of "Population"' in system
-    assert "\"Town\" ILIKE '%dzhebariki%'" in question
+    assert "\"Town\" ILIKE '%Dzhebariki%'" in question
     assert a.answer == ["1,694"]
 
 
@@ -202,3 +202,23 @@ def test_extra_context_columns_do_not_become_the_answer(sales: Path) -> None:
         count = s.ask("how many records does 华南 have?")
     assert which.answer == ["华南"] and "total = 350" in which.text
     assert count.answer == ["2"]
+
+
+def test_a_zero_count_from_an_exact_text_filter_gets_one_retry(sales: Path) -> None:
+    llm = FakeLLM(
+        [
+            fenced("SELECT COUNT(*) FROM \"sales\" WHERE \"地区\" = '南'"),
+            fenced("SELECT COUNT(*) FROM \"sales\" WHERE \"地区\" ILIKE '%南%'"),
+        ]
+    )
+    with Session([sales], llm=llm) as s:
+        a = s.ask("南方有几条记录？")
+    assert a.answer == ["2"] and llm.calls == 2
+    assert "returned 0" in llm.prompts[1][-1].content
+
+
+def test_a_true_zero_is_answered_after_the_retry(sales: Path) -> None:
+    llm = FakeLLM([fenced("SELECT COUNT(*) FROM \"sales\" WHERE \"地区\" = '西北'")] * 2)
+    with Session([sales], llm=llm) as s:
+        a = s.ask("西北有几条记录？")
+    assert a.answer == ["0"] and a.error is None and llm.calls == 2

@@ -6,6 +6,7 @@ Every value in an answer comes from a result the engine returned; the model only
 from __future__ import annotations
 
 import functools
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -128,12 +129,12 @@ def build_messages(
     for turn in history:
         messages.append(Message("user", f"Question: {turn.question}"))
         messages.append(Message("assistant", f"```sql\n{turn.sql or 'SELECT NULL'}\n```"))
-    hint = _link_hint(links)
+    hint = _link_hint(links, question)
     messages.append(Message("user", f"Question: {question}" + (f"\n{hint}" if hint else "")))
     return messages
 
 
-def _link_hint(links: Sequence[ValueLink]) -> str:
+def _link_hint(links: Sequence[ValueLink], question: str) -> str:
     """Cells the question mentions, as SQL conditions the model can copy.
 
     A long or multi-line cell is offered as ILIKE on the words the question used, because a
@@ -148,7 +149,8 @@ def _link_hint(links: Sequence[ValueLink]) -> str:
         if several_tables:
             column = f"{quote_ident(ln.table)}.{column}"
         value = ln.value
-        word = max(ln.matched_text.split(), key=len, default="")
+        asked = question.casefold()
+        word = max((w for w in re.findall(r"\w+", value) if w.casefold() in asked), key=len, default="")
         if ("\n" in value or len(value) > 40) and len(word) >= 3:
             lines.append(f"- {column} ILIKE {_sql_literal('%' + word + '%')}")
         else:
@@ -224,13 +226,15 @@ def ask_question(
             messages.append(Message("user", _repair_request(exc, context.tables)))
             continue
         answer.attempts.append(Attempt(sql=safe_sql))
-        if not result.rows and fallback is None and len(answer.attempts) < options.max_attempts:
+        looks_empty = not result.rows or _zero_from_text_filter(safe_sql, result)
+        if looks_empty and fallback is None and len(answer.attempts) < options.max_attempts:
             fallback = (safe_sql, result)
+            found = "no rows" if not result.rows else "0"
             messages.append(
                 Message(
                     "user",
-                    "That query returned no rows. If a filter value was wrong, use the exact values from the "
-                    "table description or ILIKE. Write a corrected query.",
+                    f"That query returned {found}. If a filter value was wrong, use the exact values from the "
+                    "table description or ILIKE '%word%'. Write a corrected query.",
                 )
             )
             continue
@@ -243,6 +247,18 @@ def ask_question(
     answer.text = err.message
     answer.seconds = round(time.perf_counter() - started, 3)
     return answer
+
+
+_TEXT_EQUALS = re.compile(r"=\s*'[^']*'")
+
+
+def _zero_from_text_filter(sql: str, result: ResultTable) -> bool:
+    """A lone 0 or NULL from a query that filters on exact text usually means the text was not
+    written that way in the data ('Netherlands' vs 'Amsterdam, Netherlands'): worth one retry."""
+    if len(result.rows) != 1 or len(result.rows[0]) != 1:
+        return False
+    value = result.rows[0][0]
+    return (value is None or value == 0) and bool(_TEXT_EQUALS.search(sql))
 
 
 def _checked(sql: str, dialect: str, tables: list[str]) -> str:

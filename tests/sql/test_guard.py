@@ -444,3 +444,16 @@ def test_rejected_writes_really_write(tmp_path: Path, con: duckdb.DuckDBPyConnec
     assert target.exists()
     names = {row[0] for row in raw.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert {"planted", "planted2"} <= names
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT " + "(" * 3000 + "1" + ")" * 3000,  # degenerate nesting from a looping model
+        "SELECT 1 AS a" + ", 1" * 8000,  # over the length cap
+    ],
+)
+def test_degenerate_sql_is_rejected_not_crashed(sql: str) -> None:
+    with pytest.raises(GuardError) as info:
+        check_readonly(sql)
+    assert info.value.data["reason"] == "too_complex"

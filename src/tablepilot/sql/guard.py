@@ -163,8 +163,12 @@ _STRING_TOKENS = frozenset(
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 #: The codes ``GuardError.data["reason"]`` can take.
+#: longer replies are degenerate model output, not queries worth parsing
+MAX_SQL_CHARS = 20_000
+
 REASONS = (
     "empty",
+    "too_complex",
     "parse_error",
     "multiple_statements",
     "write",
@@ -190,6 +194,22 @@ def check_readonly(sql: str, *, dialect: str = "duckdb", tables: Collection[str]
     The returned text is the original, trimmed of surrounding whitespace, comments and semicolons.
     With ``tables``, every table reference must be one of them (case-insensitive) or a CTE.
     """
+    if len(sql) > MAX_SQL_CHARS:
+        raise _error(
+            f"The SQL is {len(sql):,} characters long; at most {MAX_SQL_CHARS:,} are checked.",
+            "too_complex",
+            sql,
+            hint="Write a shorter query.",
+        )
+    try:
+        return _check_readonly(sql, dialect, tables)
+    except RecursionError as exc:  # a degenerate, deeply nested reply from a small model
+        raise _error(
+            "The SQL is nested too deeply to check.", "too_complex", sql, hint="Write a simpler query."
+        ) from exc
+
+
+def _check_readonly(sql: str, dialect: str, tables: Collection[str] | None) -> str:
     tokens = _tokenize(sql, dialect)
     statements = _split_statements(tokens)
     if not statements:
