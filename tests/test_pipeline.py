@@ -222,3 +222,18 @@ def test_a_true_zero_is_answered_after_the_retry(sales: Path) -> None:
     with Session([sales], llm=llm) as s:
         a = s.ask("西北有几条记录？")
     assert a.answer == ["0"] and a.error is None and llm.calls == 2
+
+
+def test_display_forms_follow_aliases_but_not_computations() -> None:
+    engine = text_engine("fin", {"项目": ["坏账损失", "利息"], "2020年度": ["-700,450.60", "1,000.00"]})
+    llm = FakeLLM(
+        [
+            fenced("SELECT \"2020年度\" AS \"损失金额\" FROM \"fin\" WHERE \"项目\" = '坏账损失'"),
+            fenced("SELECT \"2020年度\" * 1 AS \"2020年度\" FROM \"fin\" WHERE \"项目\" = '坏账损失'"),
+        ]
+    )
+    with Session(engine=engine, llm=llm) as s:
+        aliased = s.ask("坏账损失是多少？")
+        computed = s.ask("坏账损失乘以一是多少？")
+    assert aliased.answer == ["-700,450.60"]
+    assert computed.answer == ["-700450.6"]

@@ -25,6 +25,7 @@ from tablepilot.llm.base import LLM, Message
 from tablepilot.profile import TableProfile, describe_tables, profile_table
 from tablepilot.sql.extract import extract_sql
 from tablepilot.sql.guard import check_readonly
+from tablepilot.sql.lineage import passthrough_columns
 from tablepilot.sql.retarget import retarget_single_table
 
 CANNOT_ANSWER = "CANNOT_ANSWER"
@@ -294,12 +295,24 @@ def _finish(
     answer.columns = list(result.columns)
     answer.rows = [list(r) for r in result.rows]
     answer.truncated = result.truncated
-    display = context.display
+    display = _result_display(context, sql, result)
     answer.answer = answer_values(result, display, question)
     answer.text = compose_text(question, result, display)
     answer.chart = recommend_chart(question, answer.columns, [[json_cell(v) for v in r] for r in answer.rows])
     answer.seconds = round(time.perf_counter() - started, 3)
     return answer
+
+
+def _result_display(context: DataContext, sql: str, result: ResultTable) -> Display:
+    """Display forms keyed by result column: through aliases (``"2020年度" AS "损失"``), never for
+    computed columns; by name only when the query's outputs cannot be traced (``SELECT *``)."""
+    base = context.display
+    if not base:
+        return {}
+    sources = passthrough_columns(sql, dialect=context.engine.dialect)
+    if len(sources) != len(result.columns):
+        return {c: base[c] for c in result.columns if c in base}
+    return {c: base[src] for c, src in zip(result.columns, sources, strict=True) if src is not None and src in base}
 
 
 def _unanswerable(answer: Answer, question: str, started: float) -> Answer:
