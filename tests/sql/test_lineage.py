@@ -11,7 +11,8 @@ from tablepilot.sql.lineage import passthrough_columns
     ("sql", "expected"),
     [
         ('SELECT "2020年度" AS "损失金额" FROM t', ["2020年度"]),
-        ('SELECT t."Name", SUM(x) AS s FROM t GROUP BY 1', ["Name", None]),
+        ('SELECT t."Name", SUM(x) AS s FROM t GROUP BY 1', ["Name", "x"]),
+        ("SELECT MAX(a), COUNT(*), SUM(a + b) FROM t", ["a", None, None]),
         ("SELECT a + 1 AS a FROM t", [None]),
         ("WITH c AS (SELECT a FROM t) SELECT a FROM c", ["a"]),
         ("SELECT * FROM t", []),

@@ -12,7 +12,7 @@ from sqlglot import exp
 
 
 def passthrough_columns(sql: str, *, dialect: str = "duckdb") -> list[str | None]:
-    """Per output column of the top-level SELECT: the plain column it returns, else None.
+    """Per output column of the top-level SELECT: the column whose cells it returns, else None.
 
     ``[]`` when the query cannot be read or is not a single SELECT (a UNION, a star …).
     """
@@ -25,5 +25,9 @@ def passthrough_columns(sql: str, *, dialect: str = "duckdb") -> list[str | None
     sources: list[str | None] = []
     for expression in tree.expressions:
         inner = expression.this if isinstance(expression, exp.Alias) else expression
+        if isinstance(inner, exp.AggFunc) and isinstance(inner.this, exp.Column):
+            # MAX/MIN return a cell as is; a SUM/AVG equal to a cell of the column is that same
+            # number, so showing it as written is still the truth
+            inner = inner.this
         sources.append(inner.name if isinstance(inner, exp.Column) and not isinstance(inner.this, exp.Star) else None)
     return sources
