@@ -237,3 +237,18 @@ def test_display_forms_follow_aliases_but_not_computations() -> None:
         computed = s.ask("坏账损失乘以一是多少？")
     assert aliased.answer == ["-700,450.60"]
     assert computed.answer == ["-700450.6"]
+
+
+def test_unquoted_names_are_mended_and_a_repeated_reply_stops_the_loop(tmp_path: Path) -> None:
+    p = tmp_path / "fees.csv"
+    p.write_text("项 目,期末余额\n待抵扣进项税额,100\n其他,5\n", encoding="utf-8")
+    llm = FakeLLM(["```sql\nSELECT 期末余额 FROM fees WHERE 项 目 = '待抵扣进项税额'\n```"])
+    with Session([p], llm=llm) as s:
+        mended = s.ask("期末的待抵扣进项税额有多少？")
+    assert mended.answer == ["100"] and llm.calls == 1
+    assert mended.sql is not None and '"项 目"' in mended.sql
+
+    stuck = FakeLLM([fenced('SELECT "nope" FROM "fees"')] * 3)
+    with Session([p], llm=stuck) as s:
+        failed = s.ask("anything?")
+    assert stuck.calls == 2 and failed.error is not None  # the second identical reply ends it

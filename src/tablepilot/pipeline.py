@@ -26,6 +26,7 @@ from tablepilot.profile import TableProfile, describe_tables, profile_table
 from tablepilot.sql.extract import extract_sql
 from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.lineage import passthrough_columns
+from tablepilot.sql.requote import requote
 from tablepilot.sql.retarget import retarget_single_table
 
 CANNOT_ANSWER = "CANNOT_ANSWER"
@@ -188,6 +189,7 @@ def ask_question(
         question, description, links, history[-options.history_turns :], dialect=context.engine.dialect
     )
     table_names = [t.name for t in context.tables]
+    known_names = [*table_names, *(c.name for t in context.tables for c in t.columns)]
     fallback: tuple[str, ResultTable] | None = None
     last_error: TablepilotError | None = None
 
@@ -217,8 +219,10 @@ def ask_question(
             answer.attempts.append(Attempt(sql=sql))
             answer.sql = sql
             return _unanswerable(answer, question, started)
+        if any(a.sql == sql for a in answer.attempts):
+            break  # greedy decoding repeated itself: another try would fail the same way
         try:
-            safe_sql = _checked(sql, context.engine.dialect, table_names)
+            safe_sql = _checked(requote(sql, known_names), context.engine.dialect, table_names)
             say("running")
             result = context.engine.execute(safe_sql, max_rows=options.max_rows, timeout_s=options.timeout_s)
         except (GuardError, QueryError) as exc:

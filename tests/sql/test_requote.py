@@ -1,0 +1,29 @@
+"""Mending unquoted real-world names and glued keywords before the guard."""
+
+from __future__ import annotations
+
+import pytest
+
+from tablepilot.sql.requote import requote
+
+NAMES = ["注册资本", "母公司名称", "项 目", "期末余额", "Winner(s)", "Height ft / m", "Height", "Year", "t_9"]
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("SELECT注册资本 FROM t_9", 'SELECT "注册资本" FROM t_9'),
+        ("SELECT 期末余额 FROM t_9 WHERE 项 目 = '项 目'", "SELECT \"期末余额\" FROM t_9 WHERE \"项 目\" = '项 目'"),
+        ("SELECT COUNT(*) FROM t_9 WHERE Winner(s) LIKE '%A%'", "SELECT COUNT(*) FROM t_9 WHERE \"Winner(s)\" LIKE '%A%'"),
+        ("SELECT Height ft / m FROM t_9", 'SELECT "Height ft / m" FROM t_9'),
+        ('SELECT "Winner(s)", Year FROM t_9', 'SELECT "Winner(s)", Year FROM t_9'),
+        ("SELECT 期末余额名称 FROM t_9", "SELECT 期末余额名称 FROM t_9"),  # a longer unknown name is left alone
+    ],
+)
+def test_requote(sql: str, expected: str) -> None:
+    assert requote(sql, NAMES) == expected
+
+
+def test_a_correct_query_is_unchanged() -> None:
+    sql = 'SELECT "项 目", SUM("期末余额") AS s FROM "t_9" WHERE "Year" = 2020 GROUP BY 1'
+    assert requote(sql, NAMES) == sql
