@@ -35,15 +35,17 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool)
 
 
-def _answer_columns(question: str, result: ResultTable) -> list[int]:
-    """Which result columns hold the answer when the query returned more columns than asked for.
+def focus_columns(question: str, result: ResultTable) -> list[int] | None:
+    """The result columns the question asks for, when the query returned extra context columns.
 
-    Small models add context columns (``SELECT "地区", MAX("销售额")`` for "which region…"); the
-    question's kind picks the column: a thing → the one text column, a quantity → the one number.
-    Otherwise every column of a one-row result, or the first column of a longer one.
+    Small models add context (``SELECT "地区", MAX("销售额")`` for "which region…"); the question's
+    kind picks the column: a thing → the one text column, a quantity → the one number (one row).
+    None when no rule applies and every column counts.
     """
-    columns = range(len(result.columns))
+    if len(result.columns) < 2 or not result.rows:
+        return None
     first = result.rows[0]
+    columns = range(len(result.columns))
     numeric = [i for i in columns if _is_number(first[i])]
     textual = [i for i in columns if isinstance(first[i], (str, dt.date)) or first[i] is None]
     asks_quantity = bool(_QUANTITY.search(question))
@@ -51,7 +53,15 @@ def _answer_columns(question: str, result: ResultTable) -> list[int]:
         return textual
     if asks_quantity and len(numeric) == 1 and len(result.rows) == 1:
         return numeric  # "how many …" answered with a labelled count; a breakdown keeps its labels
-    return list(columns) if len(result.rows) == 1 else [0]
+    return None
+
+
+def _answer_columns(question: str, result: ResultTable) -> list[int]:
+    """Focus columns, else every column of a one-row result, or the first column of a longer one."""
+    focus = focus_columns(question, result)
+    if focus is not None:
+        return focus
+    return list(range(len(result.columns))) if len(result.rows) == 1 else [0]
 
 
 def answer_values(result: ResultTable, display: Display | None = None, question: str = "") -> list[str]:

@@ -11,6 +11,8 @@ from typing import Any
 
 from rich.console import Console
 
+from tablepilot.answer import ResultTable
+from tablepilot.answer_text import focus_columns
 from tablepilot.engines.base import Engine
 from tablepilot.evaluation.runner import run_suite
 from tablepilot.evaluation.scoring import format_report, score
@@ -38,9 +40,13 @@ class SuiteAnswerer:
     def __call__(self, question: Question, engine: Engine) -> dict[str, Any]:
         answer = ask_question(self.context_for(engine), self.llm, question.question, options=self.options)
         d = answer.to_dict()
+        rows = d["rows"]
+        focus = focus_columns(question.question, ResultTable(answer.columns, answer.rows))
+        if focus is not None:  # the same columns the answer values come from, not the context ones
+            rows = [[row[i] for i in focus] for row in rows]
         return {
             "answer": d["answer"],
-            "rows": d["rows"] if answer.error is None else None,
+            "rows": rows if answer.error is None else None,
             "sql": answer.sql,
             "seconds": answer.seconds,
             "prompt_tokens": answer.prompt_tokens,
