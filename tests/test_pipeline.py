@@ -169,7 +169,11 @@ def test_row_order_questions_can_use_rowid(sales: Path) -> None:
     with Session([sales], llm=llm) as s:
         a = s.ask("表格里最后一行是哪个地区？")
     assert a.answer == ["华北"]
-    assert "ORDER BY rowid" in llm.prompts[0][0].content
+    assert "ORDER BY rowid" in llm.prompts[0][-1].content  # said to a question about positions…
+    llm2 = FakeLLM([fenced('SELECT COUNT(*) FROM "sales"')])
+    with Session([sales], llm=llm2) as s:
+        s.ask("一共有多少条记录？")
+    assert "rowid" not in "".join(m.content for m in llm2.prompts[0])  # …and only to those
 
 
 def test_a_guessed_table_name_is_pointed_at_the_only_table(sales: Path) -> None:

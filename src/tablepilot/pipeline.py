@@ -108,13 +108,17 @@ def _with_row_count(profile: TableProfile, table: TableInfo) -> TableProfile:
 DIALECT_NAMES = {"duckdb": "DuckDB", "postgres": "PostgreSQL", "spark": "Spark", "mysql": "MySQL"}
 
 
-#: DuckDB tables keep the file's row order in the ``rowid`` pseudo-column ("the first/last/next row")
-ORDER_RULES = {"duckdb": "- Rows keep the order of the file: ORDER BY rowid gives it (the first row first).\n"}
+#: DuckDB tables keep the file's row order in the ``rowid`` pseudo-column. Said only to questions about
+#: positions in the table: in the system prompt it tempted the model into ORDER BY rowid everywhere.
+ORDER_HINTS = {"duckdb": "Row order of the file: ORDER BY rowid (first row first)."}
+_POSITION = re.compile(
+    r"(?i)\b(first|last|next|previous|before|after|above|below|listed|preceding|following|top of|bottom)\b"
+    r"|第一|最后|上一|下一|前一|后一|之前|之后|排在"
+)
 
 
 def system_prompt(dialect: str = "duckdb") -> str:
     text = resources.files("tablepilot.prompts").joinpath("sql_system.txt").read_text(encoding="utf-8").strip()
-    text = text.replace("{order_rule}", ORDER_RULES.get(dialect, ""))
     return text.replace("{dialect}", DIALECT_NAMES.get(dialect, dialect))
 
 
@@ -131,7 +135,10 @@ def build_messages(
     for turn in history:
         messages.append(Message("user", f"Question: {turn.question}"))
         messages.append(Message("assistant", f"```sql\n{turn.sql or 'SELECT NULL'}\n```"))
-    hint = _link_hint(links, question)
+    hints = [_link_hint(links, question)]
+    if dialect in ORDER_HINTS and _POSITION.search(question):
+        hints.append(ORDER_HINTS[dialect])
+    hint = "\n".join(h for h in hints if h)
     messages.append(Message("user", f"Question: {question}" + (f"\n{hint}" if hint else "")))
     return messages
 
