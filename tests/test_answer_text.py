@@ -26,6 +26,7 @@ def test_focus_columns(question: str, columns: list[str], rows: list[list[object
 def test_values_and_text_only_use_result_cells() -> None:
     result = ResultTable(["地区", "total"], [["华南", 350.0]])
     assert answer_values(result, question="哪个地区最高？") == ["华南"]
-    assert compose_text("哪个地区最高？", result) == "答案：地区 = 华南, total = 350"
+    assert compose_text("哪个地区最高？", result) == "答案：华南（地区 = 华南, total = 350）"
+    assert compose_text("list it", result) == "Answer: 地区 = 华南, total = 350"
     assert answer_values(ResultTable(["x"], [[2.5], [3.0]])) == ["2.5", "3"]
     assert compose_text("how many?", ResultTable(["n"], [])) .startswith("The query returned no rows")

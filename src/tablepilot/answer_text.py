@@ -103,6 +103,9 @@ def compose_text(question: str, result: ResultTable, display: Display | None = N
         return f"答案：{values[0]}" if zh else f"Answer: {values[0]}"
     if n == 1:
         pairs = ", ".join(f"{c} = {cell_text(v)}" for c, v in zip(result.columns, result.rows[0], strict=True))
+        if focus_columns(question, result) is not None:  # lead with what was asked, then the context
+            lead = ", ".join(values)
+            return f"答案：{lead}（{pairs}）" if zh else f"Answer: {lead} ({pairs})"
         return f"答案：{pairs}" if zh else f"Answer: {pairs}"
     shown = ", ".join(values[:_SHOWN])
     rest = len(values) - _SHOWN
