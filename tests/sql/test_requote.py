@@ -6,7 +6,7 @@ import pytest
 
 from tablepilot.sql.requote import requote
 
-NAMES = ["注册资本", "母公司名称", "项 目", "期末余额", "Winner(s)", "Height ft / m", "Height", "Year", "t_9"]
+NAMES = ["a\\b", "注册资本", "母公司名称", "项 目", "期末余额", "Winner(s)", "Height ft / m", "Height", "Year", "t_9"]
 
 
 @pytest.mark.parametrize(
@@ -18,6 +18,7 @@ NAMES = ["注册资本", "母公司名称", "项 目", "期末余额", "Winner(s
         ("SELECT Height ft / m FROM t_9", 'SELECT "Height ft / m" FROM t_9'),
         ('SELECT "Winner(s)", Year FROM t_9', 'SELECT "Winner(s)", Year FROM t_9'),
         ("SELECT 期末余额名称 FROM t_9", "SELECT 期末余额名称 FROM t_9"),  # a longer unknown name is left alone
+        ("SELECT a\\b FROM t_9", 'SELECT "a\\b" FROM t_9'),  # a backslash in a name survives re.sub
     ],
 )
 def test_requote(sql: str, expected: str) -> None:

@@ -30,6 +30,6 @@ def requote(sql: str, names: Iterable[str]) -> str:
         for name in needing:
             pattern = rf"(?<!{_WORD}){re.escape(name)}(?!{_WORD})" if len(name) > 1 else None
             if pattern and name in text:
-                text = re.sub(pattern, lambda _m, n=name: quote_ident(n), text)
+                text = re.sub(pattern, quote_ident(name).replace("\\", "\\\\"), text)
         parts[i] = text
     return "".join(parts)
