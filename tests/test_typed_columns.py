@@ -11,8 +11,9 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from tablepilot.data.names import quote_ident
 from tablepilot.errors import InputError
-from tablepilot.typed_columns import add_typed_columns, quote_ident
+from tablepilot.typed_columns import add_typed_columns
 
 WTQ = Path("/work/shared/bench/wtq-dev/tables/csv")
 

@@ -35,6 +35,7 @@ from typing import NamedTuple
 import duckdb
 
 from tablepilot.catalog import TableInfo
+from tablepilot.data.names import quote_ident
 
 __all__ = [
     "ColumnLink",
@@ -231,11 +232,6 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
 _GRAM_RE = re.compile(rf"(?P<num>\d+(?:[.,]\d+)*)|(?P<word>[^\W\d_{_CJK}]+)|(?P<cjk>[{_CJK}]+)")
 _COMPACT_DROP = re.compile(rf"[^\w{_CJK}]+|_")
 _NUMBER_RE = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?![\w])")
-
-
-def quote_ident(name: str) -> str:
-    """Quote an SQL identifier for DuckDB (also fine for keywords, spaces, Chinese)."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def normalize(text: str) -> str:

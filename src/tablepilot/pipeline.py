@@ -16,10 +16,10 @@ from tablepilot.answer import Answer, Attempt, ResultTable, json_cell
 from tablepilot.answer_text import Display, answer_values, compose_text, question_language
 from tablepilot.catalog import TableInfo
 from tablepilot.charts import recommend_chart
+from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.engines.base import Engine
 from tablepilot.engines.joins import join_lines
 from tablepilot.errors import BackendError, GuardError, QueryError, TablepilotError
-from tablepilot.data.names import quote_ident
 from tablepilot.linking import ValueIndex, ValueLink
 from tablepilot.llm.base import LLM, Message
 from tablepilot.profile import TableProfile, describe_tables, profile_table
@@ -161,14 +161,10 @@ def _link_hint(links: Sequence[ValueLink], question: str) -> str:
         asked = question.casefold()
         word = max((w for w in re.findall(r"\w+", value) if w.casefold() in asked), key=len, default="")
         if ("\n" in value or len(value) > 40) and len(word) >= 3:
-            lines.append(f"- {column} ILIKE {_sql_literal('%' + word + '%')}")
+            lines.append(f"- {column} ILIKE {quote_literal('%' + word + '%')}")
         else:
-            lines.append(f"- {column} = {_sql_literal(value)}")
+            lines.append(f"- {column} = {quote_literal(value)}")
     return "Cells that match words of the question:\n" + "\n".join(lines)
-
-
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def ask_question(

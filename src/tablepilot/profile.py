@@ -29,7 +29,8 @@ from typing import Any
 import duckdb
 
 from tablepilot.catalog import ColumnInfo, TableInfo
-from tablepilot.linking import ValueLink, grams, name_relevance, normalize, quote_ident
+from tablepilot.data.names import quote_ident
+from tablepilot.linking import ValueLink, grams, name_relevance, normalize
 from tablepilot.tokens import estimate_tokens
 
 __all__ = [

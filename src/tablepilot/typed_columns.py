@@ -34,12 +34,8 @@ import pyarrow as pa
 
 from tablepilot.catalog import ColumnInfo, TableInfo
 from tablepilot.cells import ColumnKind, Kind, PartialDate, classify_counts, is_null_marker, read_cell
+from tablepilot.data.names import quote_ident
 from tablepilot.errors import InputError
-
-
-def quote_ident(name: str) -> str:
-    """``name`` as a DuckDB identifier: double-quoted, inner quotes doubled."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _unique(name: str, taken: set[str]) -> str:
