@@ -1,6 +1,7 @@
 """How fast the Python sandbox is: cold start-up, warm call overhead, a typical pandas groupby.
 
 Run: .venv/bin/python benchmarks/sandbox_speed.py   (needs bubblewrap and the `python` extra)
+     add --model to also time whole Python answers with the embedded model (needs `make model`)
 """
 
 from __future__ import annotations
@@ -68,7 +69,41 @@ def main() -> int:
     print(f"warm call overhead (trivial code, median of 20):  {warm:7.1f} ms")
     print(f"pandas groupby + pct_change on 100k rows (median of 5): {groupby:7.1f} ms")
     print(f"first scipy import + linregress:                  {scipy_first:7.1f} ms")
+    if "--model" in sys.argv[1:]:
+        _end_to_end()
     return 0
+
+
+QUESTIONS = [
+    "What is the correlation between year and amount?",
+    "What is the slope of the linear trend of amount over year?",
+    "How many outliers are there in amount by the 1.5 IQR rule?",
+]
+
+
+def _end_to_end() -> None:
+    """Whole answers through the pipeline: model writes pandas, the sandbox runs it."""
+    import tempfile
+    from pathlib import Path
+
+    import pyarrow.parquet as pq
+
+    from tablepilot import Session
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sales.parquet"
+        pq.write_table(_table(10_000), path)
+        t0 = time.perf_counter()
+        with Session([path], backend="llama.cpp") as s:
+            print(f"session open (load data + model):                 {(time.perf_counter() - t0):7.2f} s")
+            for question in QUESTIONS:
+                s.reset()
+                a = s.ask(question)
+                status = "ok" if a.error is None else f"error: {a.error.get('message')}"
+                print(
+                    f"{a.seconds:6.2f} s  method={a.method}  attempts={len(a.attempts)}  "
+                    f"sandbox start {s.python.startup_seconds:.2f} s  {question}  -> {a.answer[:3]} ({status})"
+                )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import pytest
 from tablepilot import Session
 from tablepilot.engines.duckdb_engine import DuckDBEngine
 from tablepilot.llm.fake import FakeLLM
+from tablepilot.pipeline import AskOptions
 
 SALES = """地区,产品,销售额,年份
 华东,手机,100,2023
@@ -112,7 +113,7 @@ def test_answer_json_shape_is_pinned(sales: Path) -> None:
         d = s.ask("list sales").to_dict()
     assert set(d) == {
         "question", "answer", "text", "sql", "code", "columns", "rows", "truncated", "chart", "seconds",
-        "prompt_tokens", "completion_tokens", "backend", "model", "attempts", "error",
+        "prompt_tokens", "completion_tokens", "backend", "model", "attempts", "notes", "error", "method",
     }
     assert d["answer"] == ["华南", "华北", "华东", "华南"]
     assert d["rows"][0] == ["华南", 300]
@@ -253,6 +254,6 @@ def test_unquoted_names_are_mended_and_a_repeated_reply_stops_the_loop(tmp_path:
     assert mended.sql is not None and '"项 目"' in mended.sql
 
     stuck = FakeLLM([fenced('SELECT "nope" FROM "fees"')] * 3)
-    with Session([p], llm=stuck) as s:
+    with Session([p], llm=stuck, options=AskOptions(python_fallback_attempts=0)) as s:
         failed = s.ask("anything?")
     assert stuck.calls == 2 and failed.error is not None  # the second identical reply ends it

@@ -35,6 +35,8 @@ class Answer:
     text: str = ""
     sql: str | None = None
     code: str | None = None
+    #: "sql" or "python": which path produced the result
+    method: str = "sql"
     columns: list[str] = field(default_factory=list)
     rows: list[list[Any]] = field(default_factory=list)
     truncated: bool = False
@@ -45,6 +47,8 @@ class Answer:
     backend: str = ""
     model: str = ""
     attempts: list[Attempt] = field(default_factory=list)
+    #: things the user should know about how the answer was made (e.g. why Python was not used)
+    notes: list[str] = field(default_factory=list)
     error: dict[str, Any] | None = None
 
     @property

@@ -43,11 +43,21 @@ def _check_sources(sources: tuple[str, ...]) -> list[str]:
     return list(sources)
 
 
-def _open_session(sources: tuple[str, ...], **backend: Any) -> Any:
+METHOD_OPTION = click.option(
+    "--method",
+    type=click.Choice(["auto", "sql", "python"]),
+    default="auto",
+    show_default=True,
+    help="SQL, or pandas code in the bubblewrap sandbox; auto uses Python for statistics.",
+)
+
+
+def _open_session(sources: tuple[str, ...], method: str = "auto", **backend: Any) -> Any:
+    from tablepilot.pipeline import AskOptions
     from tablepilot.session import Session
 
     with err.status("loading data…", spinner="dots") if err.is_terminal else _nullcontext():
-        return Session(_check_sources(sources), **backend)
+        return Session(_check_sources(sources), options=AskOptions(method=method), **backend)  # type: ignore[arg-type]
 
 
 class _nullcontext:
@@ -80,6 +90,10 @@ def print_answer(answer: Answer, *, max_rows: int = 20) -> None:
             out.print(f"[dim]({len(answer.rows)}{'+' if answer.truncated else ''} rows; showing {max_rows})[/]")
     if answer.sql:
         out.print(f"[dim]SQL: {escape(answer.sql)}[/]", markup=True, highlight=False)
+    if answer.code:
+        out.print(f"[dim]Python (sandboxed):\n{escape(answer.code)}[/]", markup=True, highlight=False)
+    for note in answer.notes:
+        out.print(f"[dim]note: {escape(note)}[/]", markup=True, highlight=False)
     meta = escape(f"{answer.seconds:.1f} s · {answer.backend} {answer.model}")
     out.print(f"[dim]{meta}[/]", markup=True, highlight=False)
 
@@ -100,6 +114,7 @@ def _exit_code(answer: Answer) -> int:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Save the recommended chart as PNG or SVG (by suffix).",
 )
+@METHOD_OPTION
 @backend_options
 @guarded
 def ask(sources: tuple[str, ...], question: str, as_json: bool, chart_path: Path | None, **backend: Any) -> None:
@@ -136,6 +151,7 @@ def save_chart(answer: Answer, path: Path) -> Path | None:
 
 @cli.command()
 @click.argument("sources", nargs=-1)
+@METHOD_OPTION
 @backend_options
 @guarded
 def chat(sources: tuple[str, ...], **backend: Any) -> None:

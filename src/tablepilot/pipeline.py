@@ -19,10 +19,12 @@ from tablepilot.charts import recommend_chart
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.engines.base import Engine
 from tablepilot.engines.joins import join_lines
-from tablepilot.errors import BackendError, GuardError, QueryError, TablepilotError
+from tablepilot.errors import BackendError, GuardError, QueryError, SandboxError, TablepilotError
 from tablepilot.linking import ValueIndex, ValueLink
 from tablepilot.llm.base import LLM, Message
+from tablepilot.method_choice import Method, choose_method
 from tablepilot.profile import TableProfile, describe_tables, profile_table
+from tablepilot.python_path import PythonRunner, ask_with_python
 from tablepilot.sql.extract import extract_sql
 from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.lineage import passthrough_columns
@@ -44,6 +46,10 @@ class AskOptions:
     budget_tokens: int = 700
     max_tokens: int = 320
     history_turns: int = 3
+    #: "auto" picks Python (in the sandbox) for statistics and SQL otherwise; "sql"/"python" force one
+    method: Method = "auto"
+    #: model calls the Python path may make when SQL failed first
+    python_fallback_attempts: int = 2
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ class Turn:
     sql: str | None
     columns: tuple[str, ...] = ()
     row_count: int = 0
+    code: str | None = None  # set when the turn was answered with Python
 
 
 @dataclass
@@ -94,7 +101,9 @@ class DataContext:
             fitted = describe_tables(self.profiles, budget_tokens=budget_tokens)
             self._prefix_cache[budget_tokens] = fitted if fitted == full else ""
         stable = self._prefix_cache[budget_tokens]
-        text = stable or describe_tables(self.profiles, question=question, links=links, budget_tokens=budget_tokens)
+        text = stable or describe_tables(
+            self.profiles, question=question, links=links, budget_tokens=budget_tokens
+        )
         return text + join_lines(getattr(self.engine, "foreign_keys", ()), text)  # join paths, when known
 
 
@@ -118,7 +127,9 @@ _POSITION = re.compile(
 
 
 def system_prompt(dialect: str = "duckdb") -> str:
-    text = resources.files("tablepilot.prompts").joinpath("sql_system.txt").read_text(encoding="utf-8").strip()
+    text = (
+        resources.files("tablepilot.prompts").joinpath("sql_system.txt").read_text(encoding="utf-8").strip()
+    )
     return text.replace("{dialect}", DIALECT_NAMES.get(dialect, dialect))
 
 
@@ -133,6 +144,8 @@ def build_messages(
     """Stable part first (instructions + tables), then earlier turns, then the question with its links."""
     messages = [Message("system", f"{system_prompt(dialect)}\n\n{description}")]
     for turn in history:
+        if turn.sql is None and turn.code is not None:
+            continue  # a Python turn; the Python path shows those
         messages.append(Message("user", f"Question: {turn.question}"))
         messages.append(Message("assistant", f"```sql\n{turn.sql or 'SELECT NULL'}\n```"))
     hints = [_link_hint(links, question)]
@@ -175,8 +188,13 @@ def ask_question(
     history: Sequence[Turn] = (),
     options: AskOptions = AskOptions(),
     progress: Progress | None = None,
+    python: PythonRunner | None = None,
 ) -> Answer:
-    """Answer one question. Never raises for per-question failures: they land in ``Answer.error``."""
+    """Answer one question. Never raises for per-question failures: they land in ``Answer.error``.
+
+    ``python`` is the session's sandbox; without one (or without bubblewrap) the Python path is off
+    and an answer that wanted it says why.
+    """
     started = time.perf_counter()
     say = progress or (lambda _stage: None)
     answer = Answer(question=question, backend=llm.backend, model=llm.model)
@@ -188,6 +206,19 @@ def ask_question(
     say("understanding")
     links = context.index.link(question, limit=8)
     description = context.describe(question, links, options.budget_tokens)
+    python_problem = python.unavailable() if python is not None else "no sandbox was set up for this session"
+    if choose_method(question, options.method) == "python":
+        if python_problem is None and python is not None:
+            return _python_answer(
+                context, llm, python, question, description, history, answer, options, say, started
+            )
+        if options.method == "python":
+            off = SandboxError(
+                f"Python analysis is off: {python_problem}",
+                hint="install bubblewrap: apt-get install bubblewrap",
+            )
+            return _failed(answer, off, started)
+        answer.notes.append(f"Python analysis is off ({python_problem}); answered with SQL instead.")
     messages = build_messages(
         question, description, links, history[-options.history_turns :], dialect=context.engine.dialect
     )
@@ -199,16 +230,22 @@ def ask_question(
     for _ in range(options.max_attempts):
         say("writing SQL")
         try:
-            completion = llm.complete(messages, temperature=0.0, max_tokens=options.max_tokens, stop=["\n```"])
+            completion = llm.complete(
+                messages, temperature=0.0, max_tokens=options.max_tokens, stop=["\n```"]
+            )
         except TablepilotError as exc:
             last_error = exc
             answer.attempts.append(Attempt(sql=None, error=exc.message))
-            break
+            if fallback is not None:
+                return _finish(context, answer, question, fallback[0], fallback[1], started)
+            return _failed(answer, exc, started)  # the model itself failed: Python would fail the same way
         answer.model = llm.model  # a remote backend may learn its model name on the first call
         answer.prompt_tokens += completion.prompt_tokens
         answer.completion_tokens += completion.completion_tokens
         sql = extract_sql(completion.text + ("\n```" if "```" in completion.text else ""))
-        messages.append(Message("assistant", completion.text.strip() + ("\n```" if "```" in completion.text else "")))
+        messages.append(
+            Message("assistant", completion.text.strip() + ("\n```" if "```" in completion.text else ""))
+        )
         if sql is None:
             last_error = BackendError(
                 "the model replied without an SQL query",
@@ -251,8 +288,75 @@ def ask_question(
     if fallback is not None:
         return _finish(context, answer, question, fallback[0], fallback[1], started)
     err = last_error or BackendError("no answer was produced", hint="try rephrasing the question")
+    sql_failed = isinstance(
+        last_error, (GuardError, QueryError)
+    )  # not "no SQL at all": Python would not help
+    if sql_failed and options.method == "auto" and python is not None and python_problem is None:
+        answer.notes.append("SQL did not work for this question; answered with Python in the sandbox.")
+        fallback_options = replace(options, max_attempts=options.python_fallback_attempts)
+        tried = _python_answer(
+            context, llm, python, question, description, history, answer, fallback_options, say, started
+        )
+        if tried.error is None:
+            return tried
+        answer.notes.pop()
+        answer.method = "sql"  # the SQL error is the one reported
+    return _failed(answer, err, started)
+
+
+def _failed(answer: Answer, err: TablepilotError, started: float) -> Answer:
     answer.error = err.to_dict()
     answer.text = err.message
+    answer.seconds = round(time.perf_counter() - started, 3)
+    return answer
+
+
+def _python_answer(
+    context: DataContext,
+    llm: LLM,
+    python: PythonRunner,
+    question: str,
+    description: str,
+    history: Sequence[Turn],
+    answer: Answer,
+    options: AskOptions,
+    say: Progress,
+    started: float,
+) -> Answer:
+    """The question through the sandbox; the answer records the code and that Python made it."""
+    answer.method = "python"
+    earlier = [(t.question, t.code) for t in history[-options.history_turns :] if t.code is not None]
+    try:
+        outcome = ask_with_python(
+            llm,
+            python,
+            question,
+            description,
+            answer,
+            attempts=options.max_attempts,
+            max_tokens=options.max_tokens,
+            timeout_s=options.timeout_s,
+            history=earlier,
+            say=say,
+        )
+    except SandboxError as exc:  # the sandbox itself could not start
+        return _failed(answer, exc, started)
+    answer.model = llm.model
+    if outcome is None:
+        answer.method = "python"
+        return _unanswerable(answer, question, started)
+    if isinstance(outcome, TablepilotError):
+        return _failed(answer, outcome, started)
+    code, result = outcome
+    answer.method = "python"
+    answer.code = code
+    answer.sql = None
+    answer.columns = list(result.columns)
+    answer.rows = [list(r) for r in result.rows]
+    answer.truncated = result.truncated
+    answer.answer = answer_values(result, {}, question)
+    answer.text = compose_text(question, result, {})
+    answer.chart = recommend_chart(question, answer.columns, [[json_cell(v) for v in r] for r in answer.rows])
     answer.seconds = round(time.perf_counter() - started, 3)
     return answer
 
@@ -289,7 +393,8 @@ def _repair_request(exc: GuardError | QueryError, tables: Sequence[TableInfo]) -
     text = f"That query failed: {exc.message}"
     if any(marker in exc.message or marker == exc.data.get("reason") for marker in _NAME_ERRORS):
         names = "; ".join(
-            f"{quote_ident(t.name)}: " + ", ".join(quote_ident(c.name) for c in t.columns[:60]) for t in tables[:8]
+            f"{quote_ident(t.name)}: " + ", ".join(quote_ident(c.name) for c in t.columns[:60])
+            for t in tables[:8]
         )
         text += f"\nUse these names exactly, in double quotes: {names}"
     return text + "\nWrite a corrected query."
@@ -319,12 +424,18 @@ def _result_display(context: DataContext, sql: str, result: ResultTable) -> Disp
     sources = passthrough_columns(sql, dialect=context.engine.dialect)
     if len(sources) != len(result.columns):
         return {c: base[c] for c in result.columns if c in base}
-    return {c: base[src] for c, src in zip(result.columns, sources, strict=True) if src is not None and src in base}
+    return {
+        c: base[src]
+        for c, src in zip(result.columns, sources, strict=True)
+        if src is not None and src in base
+    }
 
 
 def _unanswerable(answer: Answer, question: str, started: float) -> Answer:
     zh = question_language(question) == "zh"
-    message = "这些表中的数据无法回答这个问题。" if zh else "The data in these tables cannot answer this question."
+    message = (
+        "这些表中的数据无法回答这个问题。" if zh else "The data in these tables cannot answer this question."
+    )
     answer.text = message
     answer.error = {
         "code": "unanswerable",

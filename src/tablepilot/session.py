@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from types import TracebackType
+from typing import Self
 
 from tablepilot.answer import Answer
 from tablepilot.engines.base import Engine
 from tablepilot.llm.base import LLM
 from tablepilot.pipeline import AskOptions, DataContext, Progress, Turn, ask_question
+from tablepilot.python_path import PythonRunner
 
 Source = str | os.PathLike[str]
 
@@ -52,6 +54,8 @@ class Session:
             raise
         self.options = options or AskOptions()
         self.history: list[Turn] = []
+        #: the warm sandbox worker for Python answers; started on the first question that needs it
+        self.python = PythonRunner(engine, self.context.tables)
 
     @property
     def tables(self) -> list[str]:
@@ -59,10 +63,17 @@ class Session:
 
     def ask(self, question: str, *, progress: Progress | None = None) -> Answer:
         answer = ask_question(
-            self.context, self.llm, question, history=self.history, options=self.options, progress=progress
+            self.context,
+            self.llm,
+            question,
+            history=self.history,
+            options=self.options,
+            progress=progress,
+            python=self.python,
         )
-        if answer.sql is not None and answer.error is None:
-            self.history.append(Turn(question, answer.sql, tuple(answer.columns), len(answer.rows)))
+        if answer.error is None and (answer.sql is not None or answer.code is not None):
+            turn = Turn(question, answer.sql, tuple(answer.columns), len(answer.rows), code=answer.code)
+            self.history.append(turn)
         return answer
 
     def reset(self) -> None:
@@ -70,11 +81,12 @@ class Session:
         self.history.clear()
 
     def close(self) -> None:
-        """Close the engine if this session opened it (an engine passed in stays the caller's)."""
+        """Stop the sandbox; close the engine if this session opened it (a passed-in one stays the caller's)."""
+        self.python.close()
         if self._owns_engine:
             self.engine.close()
 
-    def __enter__(self) -> Session:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

@@ -74,6 +74,7 @@ def test_upload_ask_history_and_downloads(api: Api) -> None:
         "text",
         "sql",
         "code",
+        "method",
         "columns",
         "rows",
         "truncated",
@@ -84,6 +85,7 @@ def test_upload_ask_history_and_downloads(api: Api) -> None:
         "backend",
         "model",
         "attempts",
+        "notes",
         "error",
     }
     turn_id = int(r.headers["X-Turn-Id"])

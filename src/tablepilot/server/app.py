@@ -81,6 +81,7 @@ class AnswerOut(BaseModel):
     text: str
     sql: str | None
     code: str | None
+    method: str = "sql"
     columns: list[str]
     rows: list[list[Any]]
     truncated: bool
@@ -91,6 +92,7 @@ class AnswerOut(BaseModel):
     backend: str
     model: str
     attempts: list[dict[str, Any]]
+    notes: list[str] = []
     error: dict[str, Any] | None
 
 
