@@ -46,6 +46,8 @@ class Answer:
     model: str = ""
     attempts: list[Attempt] = field(default_factory=list)
     error: dict[str, Any] | None = None
+    #: the table this request made (name, kind, request, sql, columns, row_count); ``rows`` preview it
+    table: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:

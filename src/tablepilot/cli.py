@@ -100,9 +100,22 @@ def _exit_code(answer: Answer) -> int:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Save the recommended chart as PNG or SVG (by suffix).",
 )
+@click.option(
+    "--save",
+    "save_path",
+    type=click.Path(path_type=Path),
+    help="Save the result table (or the table an operation made) as .xlsx, .csv or .parquet.",
+)
 @backend_options
 @guarded
-def ask(sources: tuple[str, ...], question: str, as_json: bool, chart_path: Path | None, **backend: Any) -> None:
+def ask(
+    sources: tuple[str, ...],
+    question: str,
+    as_json: bool,
+    chart_path: Path | None,
+    save_path: Path | None,
+    **backend: Any,
+) -> None:
     """Answer one question about SOURCES (CSV, TSV, Excel, Parquet, JSON, SQLite, DuckDB files)."""
     session = _open_session(sources, **backend)
     try:
@@ -111,15 +124,26 @@ def ask(sources: tuple[str, ...], question: str, as_json: bool, chart_path: Path
         else:
             with err.status("understanding…", spinner="dots") as status:
                 answer = session.ask(question, progress=lambda stage: status.update(f"{stage}…"))
+        if as_json:
+            click.echo(answer.to_json(indent=2))
+        else:
+            print_answer(answer)
+        if save_path is not None:
+            save_result(session, answer, save_path)
     finally:
         session.close()
-    if as_json:
-        click.echo(answer.to_json(indent=2))
-    else:
-        print_answer(answer)
     if chart_path is not None:
         save_chart(answer, chart_path)
     sys.exit(_exit_code(answer))
+
+
+def save_result(session: Any, answer: Answer, path: Path) -> None:
+    """``--save``: the answer's whole result table; an error (no file written) exits non-zero."""
+    if answer.error is not None or not answer.columns:
+        err.print("nothing saved: this answer has no result table", markup=False)
+        return
+    written = session.export(path)
+    err.print(f"saved to {written}", markup=False)
 
 
 def save_chart(answer: Answer, path: Path) -> Path | None:
