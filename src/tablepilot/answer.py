@@ -50,6 +50,8 @@ class Answer:
     #: things the user should know about how the answer was made (e.g. why Python was not used)
     notes: list[str] = field(default_factory=list)
     error: dict[str, Any] | None = None
+    #: the table this request made (name, kind, request, sql, columns, row_count); ``rows`` preview it
+    table: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:

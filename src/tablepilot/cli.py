@@ -39,7 +39,9 @@ def cli() -> None:
 
 def _check_sources(sources: tuple[str, ...]) -> list[str]:
     if not sources:
-        raise InputError("no data given", hint="name one or more files, e.g. `tablepilot ask sales.xlsx -q …`")
+        raise InputError(
+            "no data given", hint="name one or more files, e.g. `tablepilot ask sales.xlsx -q …`"
+        )
     return list(sources)
 
 
@@ -87,7 +89,9 @@ def print_answer(answer: Answer, *, max_rows: int = 20) -> None:
             table.add_row(*[cell_text(v) for v in row])
         out.print(table)
         if len(answer.rows) > max_rows or answer.truncated:
-            out.print(f"[dim]({len(answer.rows)}{'+' if answer.truncated else ''} rows; showing {max_rows})[/]")
+            out.print(
+                f"[dim]({len(answer.rows)}{'+' if answer.truncated else ''} rows; showing {max_rows})[/]"
+            )
     if answer.sql:
         out.print(f"[dim]SQL: {escape(answer.sql)}[/]", markup=True, highlight=False)
     if answer.code:
@@ -115,9 +119,22 @@ def _exit_code(answer: Answer) -> int:
     help="Save the recommended chart as PNG or SVG (by suffix).",
 )
 @METHOD_OPTION
+@click.option(
+    "--save",
+    "save_path",
+    type=click.Path(path_type=Path),
+    help="Save the result table (or the table an operation made) as .xlsx, .csv or .parquet.",
+)
 @backend_options
 @guarded
-def ask(sources: tuple[str, ...], question: str, as_json: bool, chart_path: Path | None, **backend: Any) -> None:
+def ask(
+    sources: tuple[str, ...],
+    question: str,
+    as_json: bool,
+    chart_path: Path | None,
+    save_path: Path | None,
+    **backend: Any,
+) -> None:
     """Answer one question about SOURCES (CSV, TSV, Excel, Parquet, JSON, SQLite, DuckDB files)."""
     session = _open_session(sources, **backend)
     try:
@@ -126,15 +143,26 @@ def ask(sources: tuple[str, ...], question: str, as_json: bool, chart_path: Path
         else:
             with err.status("understanding…", spinner="dots") as status:
                 answer = session.ask(question, progress=lambda stage: status.update(f"{stage}…"))
+        if as_json:
+            click.echo(answer.to_json(indent=2))
+        else:
+            print_answer(answer)
+        if save_path is not None:
+            save_result(session, answer, save_path)
     finally:
         session.close()
-    if as_json:
-        click.echo(answer.to_json(indent=2))
-    else:
-        print_answer(answer)
     if chart_path is not None:
         save_chart(answer, chart_path)
     sys.exit(_exit_code(answer))
+
+
+def save_result(session: Any, answer: Answer, path: Path) -> None:
+    """``--save``: the answer's whole result table; an error (no file written) exits non-zero."""
+    if answer.error is not None or not answer.columns:
+        err.print("nothing saved: this answer has no result table", markup=False)
+        return
+    written = session.export(path)
+    err.print(f"saved to {written}", markup=False)
 
 
 def save_chart(answer: Answer, path: Path) -> Path | None:
@@ -190,8 +218,12 @@ def describe(sources: tuple[str, ...], budget: int) -> None:
 @cli.command(name="eval")
 @click.argument("suite_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--limit", type=int, help="Answer only the first N questions.")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="predictions.jsonl path.")
-@click.option("--engine-url", help="Run the suite's databases in PostgreSQL (loaded with scripts/pg-ci load).")
+@click.option(
+    "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="predictions.jsonl path."
+)
+@click.option(
+    "--engine-url", help="Run the suite's databases in PostgreSQL (loaded with scripts/pg-ci load)."
+)
 @backend_options
 @guarded
 def eval_command(

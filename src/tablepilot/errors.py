@@ -6,7 +6,9 @@ HTTP API render it the same way::
 
     TablepilotError
     ├── InputError            bad input: missing/empty/corrupt file, unknown format, bad question
-    │   └── LoadError         a data source could not be read (carries ``path``)
+    │   ├── LoadError         a data source could not be read (carries ``path``)
+    │   ├── ExportError       a table could not be saved to the path given (carries ``path``)
+    │   └── WorkspaceError    a table operation, undo/redo or table name the session cannot honour
     ├── ConfigError           nothing configured / invalid setting (e.g. no LLM backend)
     ├── BackendError          the LLM backend failed: unreachable, timeout, no SQL in the reply
     ├── ModelStoreError       the embedded model could not be installed or verified
@@ -49,6 +51,14 @@ class InputError(TablepilotError):
 
 class LoadError(InputError):
     code = "load_error"
+
+
+class ExportError(InputError):
+    code = "export_error"
+
+
+class WorkspaceError(InputError):
+    code = "workspace_error"
 
 
 class ConfigError(TablepilotError):

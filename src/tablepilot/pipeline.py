@@ -28,6 +28,7 @@ from tablepilot.python_path import PythonRunner, ask_with_python
 from tablepilot.sql.extract import extract_sql
 from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.lineage import passthrough_columns
+from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivot
 from tablepilot.sql.requote import requote
 from tablepilot.sql.retarget import retarget_single_table
 
@@ -72,6 +73,8 @@ class DataContext:
     profiles: list[TableProfile]
     index: ValueIndex
     _prefix_cache: dict[int, str] = field(default_factory=dict)
+    #: the session's derived tables (``workspace``), described after the stable prefix of the sources
+    derived_text: str = ""
 
     @classmethod
     def build(cls, engine: Engine) -> DataContext:
@@ -104,7 +107,8 @@ class DataContext:
         text = stable or describe_tables(
             self.profiles, question=question, links=links, budget_tokens=budget_tokens
         )
-        return text + join_lines(getattr(self.engine, "foreign_keys", ()), text)  # join paths, when known
+        text += join_lines(getattr(self.engine, "foreign_keys", ()), text)  # join paths, when known
+        return text + (f"\n{self.derived_text}" if self.derived_text else "")
 
 
 def _with_row_count(profile: TableProfile, table: TableInfo) -> TableProfile:
@@ -140,8 +144,10 @@ def build_messages(
     history: Sequence[Turn] = (),
     *,
     dialect: str = "duckdb",
+    task: str = "",
 ) -> list[Message]:
-    """Stable part first (instructions + tables), then earlier turns, then the question with its links."""
+    """Stable part first (instructions + tables), then earlier turns, then the question with its links
+    (and ``task``: what kind of result the request needs, e.g. a whole new table)."""
     messages = [Message("system", f"{system_prompt(dialect)}\n\n{description}")]
     for turn in history:
         if turn.sql is None and turn.code is not None:
@@ -151,7 +157,7 @@ def build_messages(
     hints = [_link_hint(links, question)]
     if dialect in ORDER_HINTS and _POSITION.search(question):
         hints.append(ORDER_HINTS[dialect])
-    hint = "\n".join(h for h in hints if h)
+    hint = "\n".join(h for h in [*hints, task] if h)
     messages.append(Message("user", f"Question: {question}" + (f"\n{hint}" if hint else "")))
     return messages
 
@@ -189,6 +195,7 @@ def ask_question(
     options: AskOptions = AskOptions(),
     progress: Progress | None = None,
     python: PythonRunner | None = None,
+    task: str = "",
 ) -> Answer:
     """Answer one question. Never raises for per-question failures: they land in ``Answer.error``.
 
@@ -220,7 +227,12 @@ def ask_question(
             return _failed(answer, off, started)
         answer.notes.append(f"Python analysis is off ({python_problem}); answered with SQL instead.")
     messages = build_messages(
-        question, description, links, history[-options.history_turns :], dialect=context.engine.dialect
+        question,
+        description,
+        links,
+        history[-options.history_turns :],
+        dialect=context.engine.dialect,
+        task=task,
     )
     table_names = [t.name for t in context.tables]
     known_names = [*table_names, *(c.name for t in context.tables for c in t.columns)]
@@ -263,6 +275,9 @@ def ask_question(
             break  # greedy decoding repeated itself: another try would fail the same way
         try:
             safe_sql = _checked(requote(sql, known_names), context.engine.dialect, table_names)
+            if context.engine.dialect == "duckdb" and is_dynamic_pivot(safe_sql):
+                lookup = functools.partial(_lookup, context.engine, options.timeout_s)
+                safe_sql = _checked(static_pivot(safe_sql, lookup), "duckdb", table_names)
             say("running")
             result = context.engine.execute(safe_sql, max_rows=options.max_rows, timeout_s=options.timeout_s)
         except (GuardError, QueryError) as exc:
@@ -382,6 +397,10 @@ def _checked(sql: str, dialect: str, tables: list[str]) -> str:
         if exc.data.get("reason") != "unknown_table" or fixed is None:
             raise
         return check_readonly(fixed, dialect=dialect, tables=tables)
+
+
+def _lookup(engine: Engine, timeout_s: float, sql: str) -> list[list[object]]:
+    return engine.execute(sql, max_rows=MAX_PIVOT_VALUES + 1, timeout_s=timeout_s).rows
 
 
 _NAME_ERRORS = ("not found", "does not exist", "does not have a column", "unknown_table", "Binder Error")

@@ -11,10 +11,10 @@ if TYPE_CHECKING:
     from tablepilot.answer import Answer
     from tablepilot.session import Session
 
-HELP = """Type a question in Chinese or English. Commands:
-  /tables   list the tables        /sql    show the last SQL
-  /reset    forget earlier turns   /json   show the last answer as JSON
-  /help     this text              /quit   leave (or Ctrl-D)"""
+HELP = """Type a question in Chinese or English, or ask for a table ("把华东的订单单独拿出来"). Commands:
+  /sql      show the last SQL      /json   show the last answer as JSON
+  /reset    forget earlier turns   /help   this text      /quit   leave (or Ctrl-D)
+"""
 
 
 def _enable_readline() -> None:
@@ -57,6 +57,9 @@ def _save_repl_chart(answer: Answer, err: Console) -> None:
 
 def run_repl(session: Session, out: Console, err: Console) -> None:
     from tablepilot.cli import print_answer
+    from tablepilot.workspace.commands import HELP as TABLE_HELP
+    from tablepilot.workspace.commands import handle_command, save_as_asked
+    from tablepilot.workspace.intent import classify
 
     _enable_readline()
     out.print(f"tables: {', '.join(session.tables)}  ·  model: {session.llm.backend} {session.llm.model}")
@@ -76,9 +79,9 @@ def run_repl(session: Session, out: Console, err: Console) -> None:
         if line in ("/quit", "/exit", "/q"):
             return
         if line == "/help":
-            out.print(HELP, markup=False)
-        elif line == "/tables":
-            out.print("\n".join(session.tables), markup=False)
+            out.print(HELP + TABLE_HELP, markup=False)
+        elif handle_command(session, line, out, err):
+            pass
         elif line == "/reset":
             session.reset()
             out.print("earlier turns forgotten")
@@ -89,6 +92,10 @@ def run_repl(session: Session, out: Console, err: Console) -> None:
         elif line.startswith("/"):
             err.print(f"unknown command {line.split()[0]}; /help lists them", markup=False)
         else:
+            intent = classify(line)
+            if intent is not None and intent.export and not intent.makes_table:
+                save_as_asked(session, intent, err)  # "导出成 Excel": no model needed
+                continue
             try:
                 with err.status("understanding…", spinner="dots") as status:
                     last = session.ask(line, progress=lambda stage: status.update(f"{stage}…"))
@@ -96,5 +103,7 @@ def run_repl(session: Session, out: Console, err: Console) -> None:
                 err.print("interrupted")
                 continue
             print_answer(last)
+            if intent is not None and intent.export and last.ok:
+                save_as_asked(session, intent, err)
             if last.chart is not None:
                 _save_repl_chart(last, err)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
 from types import TracebackType
 from typing import Self
 
@@ -12,6 +14,8 @@ from tablepilot.engines.base import Engine
 from tablepilot.llm.base import LLM
 from tablepilot.pipeline import AskOptions, DataContext, Progress, Turn, ask_question
 from tablepilot.python_path import PythonRunner
+from tablepilot.workspace.intent import classify
+from tablepilot.workspace.store import DerivedTable, Workspace
 
 Source = str | os.PathLike[str]
 
@@ -56,12 +60,25 @@ class Session:
         self.history: list[Turn] = []
         #: the warm sandbox worker for Python answers; started on the first question that needs it
         self.python = PythonRunner(engine, self.context.tables)
+        self.workspace = Workspace(engine)
+        self._base_context = self.context
+        #: the last question's answer when it is the latest result (what ``export()`` saves by default)
+        self.last_result: Answer | None = None
 
     @property
     def tables(self) -> list[str]:
         return [t.name for t in self.context.tables]
 
     def ask(self, question: str, *, progress: Progress | None = None) -> Answer:
+        """Answer a question, or carry out a table operation ("把华东的订单单独拿出来"): see ``workspace``."""
+        intent = classify(question)
+        if intent is not None:
+            from tablepilot.workspace.operate import run_operation
+
+            answer = run_operation(self, intent, question, progress)
+            if answer.table is not None:
+                self._sync_workspace(self.workspace.state.turns_after)
+            return answer
         answer = ask_question(
             self.context,
             self.llm,
@@ -74,10 +91,51 @@ class Session:
         if answer.error is None and (answer.sql is not None or answer.code is not None):
             turn = Turn(question, answer.sql, tuple(answer.columns), len(answer.rows), code=answer.code)
             self.history.append(turn)
+            self.last_result = answer if answer.columns else None
         return answer
 
+    # -- derived tables (``tablepilot.workspace``) --------------------------------------------------
+
+    @property
+    def derived_tables(self) -> list[DerivedTable]:
+        """Tables made in this conversation and not undone, oldest first."""
+        return self.workspace.tables
+
+    def undo(self) -> DerivedTable | None:
+        """Take back the last table operation: its table and the turns since are forgotten (redo restores)."""
+        undone = self.workspace.undo()
+        self._sync_workspace(undone.turns_before)
+        return next((t for t in undone.tables if t.name == undone.latest), None)
+
+    def redo(self) -> DerivedTable | None:
+        """Re-apply the operation ``undo`` took back, without asking the model again."""
+        state = self.workspace.redo()
+        self._sync_workspace(state.turns_after)
+        return self.workspace.latest
+
+    def export(self, path: str | os.PathLike[str], table: str | None = None) -> Path:
+        """Save ``table`` (loaded or derived), by default the latest result, as .xlsx/.csv/.parquet."""
+        from tablepilot.export import write_table
+        from tablepilot.workspace.operate import export_data
+
+        data, sheet = export_data(self, table)
+        return write_table(path, data, sheet=sheet)
+
+    def _sync_workspace(self, turns: Sequence[Turn]) -> None:
+        """After a workspace change: the model sees the current derived tables and matching turns."""
+        self.history = list(turns)
+        self.last_result = None
+        base = self._base_context
+        self.context = replace(
+            base,
+            tables=[*base.tables, *(t.info() for t in self.workspace.tables)],
+            derived_text=self.workspace.describe(),
+        )
+        self.python.close()  # the sandbox must see the derived tables too; it restarts on the next use
+        self.python = PythonRunner(self.engine, self.context.tables)
+
     def reset(self) -> None:
-        """Forget earlier turns (the data stays loaded)."""
+        """Forget earlier turns (the data and the derived tables stay)."""
         self.history.clear()
 
     def close(self) -> None:

@@ -87,6 +87,7 @@ def test_upload_ask_history_and_downloads(api: Api) -> None:
         "attempts",
         "notes",
         "error",
+        "table",
     }
     turn_id = int(r.headers["X-Turn-Id"])
 
@@ -324,7 +325,9 @@ def test_spreadsheet_formulas_are_never_exported_live(make_api: Callable[..., Ap
     turn = r.headers["X-Turn-Id"]
     xlsx = api.client.get(f"/api/sessions/{sid}/turns/{turn}/result.xlsx", headers=api.headers(token)).content
     ws = load_workbook(io.BytesIO(xlsx)).active
-    assert ws["A2"].value == '\'=HYPERLINK("http://x")' and ws["A2"].data_type == "s"
+    assert ws["A2"].value == '=HYPERLINK("http://x")' and ws["A2"].data_type == "s"  # text, never a formula
+    csv_text = api.client.get(f"/api/sessions/{sid}/turns/{turn}/result.csv", headers=api.headers(token)).text
+    assert '\'=HYPERLINK(""http://x"")' in csv_text
 
 
 def test_page_and_openapi_are_served(api: Api) -> None:

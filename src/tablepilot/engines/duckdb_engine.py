@@ -270,6 +270,56 @@ class DuckDBEngine(Engine):
             columns=columns, rows=[list(r) for r in rows[:max_rows]], truncated=len(rows) > max_rows
         )
 
+    # -- the session's derived tables (trusted host code; see ``tablepilot.workspace``) --------------
+
+    def create_table(self, name: str, select_sql: str, *, timeout_s: float = 30.0) -> list[tuple[str, str]]:
+        """``CREATE TABLE name AS select_sql`` for a query the guard accepted; returns (column, type) pairs.
+
+        Host code, not the model, writes the CREATE: the SELECT must still be one read-only statement
+        (checked again here), and the lock stays on, so it can only read loaded tables. The new table
+        is not one of ``tables()``: the workspace decides who sees it.
+        """
+        with self._mutex:
+            self.lock()
+            self._check_statement(select_sql)
+            if name in self._tables:
+                raise QueryError(f"{name} is a loaded table", hint="choose another name", sql=select_sql)
+            cursor = self._con.cursor()
+            timer = threading.Timer(timeout_s, cursor.interrupt)
+            timer.daemon = True
+            timer.start()
+            try:
+                cursor.execute(f"CREATE TABLE {quote_ident(name)} AS {select_sql}\n")
+            except duckdb.InterruptException as exc:
+                raise QueryError(
+                    f"making the table took longer than {timeout_s:g} s and was stopped",
+                    hint="filter or aggregate first, or make a smaller table",
+                    sql=select_sql,
+                ) from exc
+            except duckdb.Error as exc:
+                raise QueryError(_first_line(exc), hint=self._hint(exc), sql=select_sql) from exc
+            finally:
+                timer.cancel()
+                cursor.close()
+            return self._describe(name)
+
+    def drop_table(self, name: str) -> None:
+        """Drop a table ``create_table`` made (loaded tables are never dropped)."""
+        with self._mutex:
+            if name not in self._tables:
+                self._con.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
+
+    def read_arrow(self, name: str) -> pa.Table:
+        """Every row of a loaded or created table, with its types, in table order."""
+        with self._mutex:
+            cursor = self._con.cursor()
+            try:
+                return cursor.sql(f"SELECT * FROM {quote_ident(name)}").to_arrow_table()
+            except duckdb.Error as exc:
+                raise QueryError(_first_line(exc), hint=self._hint(exc)) from exc
+            finally:
+                cursor.close()
+
     def _check_statement(self, sql: str) -> None:
         try:
             statements = self._con.extract_statements(sql)

@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tablepilot.errors import InputError, LoadError, TablepilotError
+from tablepilot.export import MEDIA_TYPES, to_csv, to_xlsx
 from tablepilot.server.auth import RateLimiter, bearer_token, parse_token, secret_matches
 from tablepilot.server.config import ServerSettings
 from tablepilot.server.errors import (
@@ -36,7 +37,6 @@ from tablepilot.server.errors import (
     RequestTimeoutError,
     UploadTooLargeError,
 )
-from tablepilot.server.export import MEDIA_TYPES, to_csv, to_xlsx
 from tablepilot.server.model_queue import QueuedLLM
 from tablepilot.server.sessions import SessionPool
 from tablepilot.server.store import SessionRow, Store
@@ -94,6 +94,7 @@ class AnswerOut(BaseModel):
     attempts: list[dict[str, Any]]
     notes: list[str] = []
     error: dict[str, Any] | None
+    table: dict[str, Any] | None = None  # the table a request made (``tablepilot.workspace``)
 
 
 class TurnOut(BaseModel):

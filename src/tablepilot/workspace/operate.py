@@ -1,0 +1,194 @@
+"""One table operation, end to end: prompt the model for the SELECT of the whole new table, guard and
+run it (the ordinary ask loop, with its repairs), materialise it, and say what was done.
+
+Also what a session saves with ``export``: a named table (loaded or derived), or else the latest
+result: the last question's result table (re-queried in full if the answer showed only part of it),
+or the latest derived table, whichever came last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+
+from tablepilot.answer import Answer
+from tablepilot.answer_text import question_language
+from tablepilot.data.names import quote_ident
+from tablepilot.engines.duckdb_engine import DuckDBEngine
+from tablepilot.errors import TablepilotError, WorkspaceError
+from tablepilot.export import arrow_from_rows
+from tablepilot.pipeline import Progress, Turn, ask_question
+from tablepilot.workspace.intent import Intent
+from tablepilot.workspace.store import DerivedTable
+
+if TYPE_CHECKING:
+    from tablepilot.session import Session
+
+PREVIEW_ROWS = 20
+#: a result re-queried for saving may have at most this many rows
+EXPORT_MAX_ROWS = 10_000_000
+
+#: one DuckDB idiom per kind: small models copy a pattern far more reliably than they recall syntax
+KIND_HINTS = {
+    "filter": 'SELECT * FROM "t" WHERE …',
+    "select": 'SELECT "a", "b" FROM "t", or SELECT * EXCLUDE ("c") FROM "t"',
+    "rename": 'SELECT * RENAME ("old" AS "new") FROM "t"',
+    "compute": 'SELECT *, <expression> AS "new column" FROM "t"',
+    "sort": 'SELECT * FROM "t" ORDER BY "c" DESC',
+    "dedupe": 'one row per key: SELECT DISTINCT ON ("key") * FROM "t" ORDER BY "key"',
+    "fill": 'SELECT * REPLACE (COALESCE("c", \'value\') AS "c") FROM "t"',
+    "dropna": 'SELECT * FROM "t" WHERE "c" IS NOT NULL',
+    "convert": 'SELECT * REPLACE (TRY_CAST("c" AS DATE) AS "c") FROM "t"',
+    "aggregate": 'SELECT "g", SUM("x") AS "x" FROM "t" GROUP BY "g"',
+    "pivot": 'PIVOT "t" ON "column whose values become columns" USING SUM("value") GROUP BY "row column"',
+    "unpivot": 'UNPIVOT "t" ON "c1", "c2" INTO NAME "name" VALUE "value"',
+    "join": 'SELECT * FROM "a" LEFT JOIN "b" USING ("key")',
+    "union": 'SELECT * FROM "a" UNION ALL BY NAME SELECT * FROM "b"',
+    "topn": 'SELECT * FROM "t" ORDER BY "c" DESC LIMIT 10',
+    "sample": 'SELECT * FROM "t" USING SAMPLE 100 ROWS',
+}
+
+
+def task_text(intent: Intent, latest: DerivedTable | None) -> str:
+    """The instruction that turns the ask loop's "answer this" into "write the whole new table"."""
+    lines = [
+        (
+            "This request makes a new table. Write one SELECT whose result is the whole new table: every row, "
+            "and every column of the table it starts from unless the request removes or adds columns. "
+            "No LIMIT unless the request asks for a number of rows."
+        )
+    ]
+    if latest is not None:
+        lines.append(
+            f"Start from the latest table {quote_ident(latest.name)} unless the request names another table."
+        )
+    hints = [KIND_HINTS[k] for k in intent.kinds if k in KIND_HINTS][:2]
+    if hints:
+        lines.append("DuckDB pattern: " + "; ".join(hints))
+    return "\n".join(lines)
+
+
+def run_operation(
+    session: Session, intent: Intent, question: str, progress: Progress | None = None
+) -> Answer:
+    """Make the table ``intent`` asks for and record it in the session's workspace.
+
+    Like ``ask_question`` it never raises for a failed request: the error lands in ``Answer.error``.
+    """
+    workspace = session.workspace
+    question = question.strip()
+    language = question_language(question)
+    answer = Answer(question=question, backend=session.llm.backend, model=session.llm.model)
+    try:
+        if not intent.makes_table:
+            raise WorkspaceError(
+                "saving to a file is not a question",
+                hint="use --save out.xlsx (ask), /save out.xlsx (chat) or session.export(path)",
+            )
+        if not workspace.supported:
+            workspace.new_name(intent.kind, language)  # raises the clear "never written" error
+        turns = tuple(session.history)
+        if intent.kind == "name":  # naming the latest table needs no model: a copy under the new name
+            latest = workspace.latest
+            if latest is None:
+                raise WorkspaceError(
+                    "there is no table to name yet", hint="make one first, e.g. 把华东的订单单独拿出来"
+                )
+            name = workspace.new_name(intent.kind, language, intent.name)
+            answer.sql = f"SELECT * FROM {quote_ident(latest.name)}"
+            table = workspace.add(
+                name, answer.sql, kind="name", request=question, turns_before=turns, turns_after=turns
+            )
+        else:
+            answer = ask_question(
+                session.context,
+                session.llm,
+                question,
+                history=session.history,
+                options=replace(session.options, method="sql"),  # a table is made by one SELECT
+                progress=progress,
+                task=task_text(intent, workspace.latest),
+            )
+            if answer.error is not None or answer.sql is None:
+                return answer
+            if progress is not None:
+                progress("making the table")
+            name = workspace.new_name(intent.kind, language, intent.name)
+            made = Turn(f"{question} (made table {quote_ident(name)})", answer.sql, tuple(answer.columns))
+            table = workspace.add(
+                name,
+                answer.sql,
+                kind=intent.kind,
+                request=question,
+                turns_before=turns,
+                turns_after=(*turns, made),
+                timeout_s=session.options.timeout_s,
+            )
+    except TablepilotError as exc:
+        answer.error = exc.to_dict()
+        answer.text = exc.message
+        return answer
+    _describe_result(session, answer, table, language)
+    return answer
+
+
+def _describe_result(session: Session, answer: Answer, table: DerivedTable, language: str) -> None:
+    preview = session.engine.execute(f"SELECT * FROM {quote_ident(table.name)}", max_rows=PREVIEW_ROWS)
+    answer.columns = list(preview.columns)
+    answer.rows = preview.rows
+    answer.truncated = preview.truncated
+    answer.answer = [table.name]
+    answer.chart = None
+    answer.table = table.to_dict()
+    rows, cols = table.row_count, len(table.columns)
+    if language == "zh":
+        answer.text = f"已生成新表 {quote_ident(table.name)}：{rows} 行 × {cols} 列。"
+    else:
+        answer.text = f"Made the table {quote_ident(table.name)}: {rows} rows × {cols} columns."
+
+
+def export_data(session: Session, table: str | None = None) -> tuple[pa.Table, str]:
+    """The rows ``Session.export`` saves, and a sheet name for them."""
+    if table is not None:
+        return _named_table(session, table), table
+    last = session.last_result
+    if last is not None:
+        if last.truncated and last.sql:
+            result = session.engine.execute(
+                last.sql, max_rows=EXPORT_MAX_ROWS, timeout_s=session.options.timeout_s
+            )
+            if result.truncated:
+                raise WorkspaceError(
+                    f"the result has more than {EXPORT_MAX_ROWS:,} rows",
+                    hint="save a filtered or aggregated result instead",
+                )
+            return arrow_from_rows(result.columns, result.rows), "result"
+        return arrow_from_rows(last.columns, last.rows), "result"
+    latest = session.workspace.latest
+    if latest is not None:
+        return session.workspace.read(latest.name), latest.name
+    raise WorkspaceError(
+        "there is no result to save yet",
+        hint="ask a question or make a table first, or name a table: /save out.xlsx orders",
+    )
+
+
+def _named_table(session: Session, name: str) -> pa.Table:
+    derived = session.workspace.get(name)
+    if derived is not None:
+        return session.workspace.read(derived.name)
+    folded = name.casefold()
+    source = next((t for t in session.engine.tables() if t.name.casefold() == folded), None)
+    if source is None:
+        names = ", ".join(session.tables) or "(none)"
+        raise WorkspaceError(f"there is no table {name}", hint=f"the tables are: {names}")
+    if isinstance(session.engine, DuckDBEngine):
+        return session.engine.read_arrow(source.name)
+    result = session.engine.execute(
+        f"SELECT * FROM {quote_ident(source.name)}",
+        max_rows=EXPORT_MAX_ROWS,
+        timeout_s=session.options.timeout_s,
+    )
+    return arrow_from_rows(result.columns, result.rows)
