@@ -46,6 +46,8 @@ class Answer:
     model: str = ""
     attempts: list[Attempt] = field(default_factory=list)
     error: dict[str, Any] | None = None
+    metrics: list[str] = field(default_factory=list)  # business metrics the SQL used (knowledge file)
+    explanation: str | None = None  # plain-language steps of the SQL (--explain)
 
     @property
     def ok(self) -> bool:

@@ -18,6 +18,7 @@ from tablepilot.answer import Answer, cell_text
 from tablepilot.cli_common import backend_options, err, guarded, out
 from tablepilot.errors import InputError
 from tablepilot.inspect_command import inspect_command
+from tablepilot.knowledge_commands import knowledge, knowledge_option
 from tablepilot.model_commands import model
 from tablepilot.server_commands import mcp, serve, token
 
@@ -80,6 +81,8 @@ def print_answer(answer: Answer, *, max_rows: int = 20) -> None:
             out.print(f"[dim]({len(answer.rows)}{'+' if answer.truncated else ''} rows; showing {max_rows})[/]")
     if answer.sql:
         out.print(f"[dim]SQL: {escape(answer.sql)}[/]", markup=True, highlight=False)
+    if answer.explanation:
+        out.print(answer.explanation, markup=False)
     meta = escape(f"{answer.seconds:.1f} s · {answer.backend} {answer.model}")
     out.print(f"[dim]{meta}[/]", markup=True, highlight=False)
 
@@ -100,10 +103,25 @@ def _exit_code(answer: Answer) -> int:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Save the recommended chart as PNG or SVG (by suffix).",
 )
+@click.option("--explain", is_flag=True, help="Explain in plain language how the answer was computed.")
+@knowledge_option
 @backend_options
 @guarded
-def ask(sources: tuple[str, ...], question: str, as_json: bool, chart_path: Path | None, **backend: Any) -> None:
+def ask(
+    sources: tuple[str, ...], question: str, as_json: bool, chart_path: Path | None, explain: bool, **backend: Any
+) -> None:
     """Answer one question about SOURCES (CSV, TSV, Excel, Parquet, JSON, SQLite, DuckDB files)."""
+    if backend.get("knowledge") is not None and not backend["knowledge"].is_file():
+        from tablepilot.errors import KnowledgeError
+
+        raise KnowledgeError(
+            f"knowledge file {backend['knowledge']} does not exist",
+            hint="check the path, or create it with `tablepilot knowledge add --knowledge FILE …`",
+        )
+    if explain:
+        from tablepilot.pipeline import AskOptions
+
+        backend["options"] = AskOptions(explain=True)
     session = _open_session(sources, **backend)
     try:
         if as_json or not err.is_terminal:
@@ -136,6 +154,7 @@ def save_chart(answer: Answer, path: Path) -> Path | None:
 
 @cli.command()
 @click.argument("sources", nargs=-1)
+@knowledge_option
 @backend_options
 @guarded
 def chat(sources: tuple[str, ...], **backend: Any) -> None:
@@ -163,7 +182,10 @@ def describe(sources: tuple[str, ...], budget: int) -> None:
         profiles = DataContext.build(engine).profiles
         from tablepilot.profile import describe_tables
 
-        out.print(describe_tables(profiles, budget_tokens=budget), markup=False)
+        text = describe_tables(profiles, budget_tokens=budget)
+        from tablepilot.knowledge.describe import with_knowledge
+
+        out.print(with_knowledge(text, sources), markup=False)  # what the knowledge file adds
         for t in engine.tables():
             for note in t.notes:
                 out.print(f"[dim]{escape(f'note ({t.name}): {note}')}[/]", markup=True, highlight=False)
@@ -187,7 +209,7 @@ def eval_command(
     run_evaluation(suite_dir, limit=limit, out_path=out_path, console=out, engine_url=engine_url, **backend)
 
 
-for _command in (inspect_command, model, serve, mcp, token):
+for _command in (inspect_command, model, serve, mcp, token, knowledge):
     cli.add_command(_command)
 
 

@@ -6,7 +6,8 @@ HTTP API render it the same way::
 
     TablepilotError
     ├── InputError            bad input: missing/empty/corrupt file, unknown format, bad question
-    │   └── LoadError         a data source could not be read (carries ``path``)
+    │   ├── LoadError         a data source could not be read (carries ``path``)
+    │   └── KnowledgeError    a business-knowledge file is malformed or does not fit the data (``path``, ``line``)
     ├── ConfigError           nothing configured / invalid setting (e.g. no LLM backend)
     ├── BackendError          the LLM backend failed: unreachable, timeout, no SQL in the reply
     ├── ModelStoreError       the embedded model could not be installed or verified
@@ -49,6 +50,10 @@ class InputError(TablepilotError):
 
 class LoadError(InputError):
     code = "load_error"
+
+
+class KnowledgeError(InputError):
+    code = "knowledge_error"
 
 
 class ConfigError(TablepilotError):

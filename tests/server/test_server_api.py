@@ -85,6 +85,8 @@ def test_upload_ask_history_and_downloads(api: Api) -> None:
         "model",
         "attempts",
         "error",
+        "metrics",
+        "explanation",
     }
     turn_id = int(r.headers["X-Turn-Id"])
 

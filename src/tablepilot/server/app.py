@@ -92,6 +92,8 @@ class AnswerOut(BaseModel):
     model: str
     attempts: list[dict[str, Any]]
     error: dict[str, Any] | None
+    metrics: list[str] = []
+    explanation: str | None = None
 
 
 class TurnOut(BaseModel):
