@@ -113,7 +113,7 @@ def test_answer_json_shape_is_pinned(sales: Path) -> None:
         d = s.ask("list sales").to_dict()
     assert set(d) == {
         "question", "answer", "text", "sql", "code", "columns", "rows", "truncated", "chart", "seconds",
-        "prompt_tokens", "completion_tokens", "backend", "model", "attempts", "notes", "error", "method", "table",
+        "prompt_tokens", "completion_tokens", "backend", "model", "attempts", "notes", "error", "method", "table", "metrics", "explanation",
     }
     assert d["answer"] == ["华南", "华北", "华东", "华南"]
     assert d["rows"][0] == ["华南", 300]

@@ -52,6 +52,8 @@ class Answer:
     error: dict[str, Any] | None = None
     #: the table this request made (name, kind, request, sql, columns, row_count); ``rows`` preview it
     table: dict[str, Any] | None = None
+    metrics: list[str] = field(default_factory=list)  # business metrics the SQL used (knowledge file)
+    explanation: str | None = None  # plain-language steps of the SQL (--explain)
 
     @property
     def ok(self) -> bool:

@@ -27,8 +27,12 @@ Display = Mapping[str, Mapping[Any, str]]
 
 
 #: questions that ask for a thing (a name, a place, a team) rather than a quantity
-_ENTITY = re.compile(r"(?i)^\s*(which|who|whom|whose|where|what (team|country|city|name|player|club|year|month))\b|哪|谁|什么")
-_QUANTITY = re.compile(r"(?i)\b(how (many|much)|number of|total|sum|average|mean|difference)\b|多少|几|总|平均|合计")
+_ENTITY = re.compile(
+    r"(?i)^\s*(which|who|whom|whose|where|what (team|country|city|name|player|club|year|month))\b|哪|谁|什么"
+)
+_QUANTITY = re.compile(
+    r"(?i)\b(how (many|much)|number of|total|sum|average|mean|difference)\b|多少|几|总|平均|合计"
+)
 
 
 def _is_number(value: Any) -> bool:
@@ -98,11 +102,17 @@ def compose_text(question: str, result: ResultTable, display: Display | None = N
     n = len(result.rows)
     more = "+" if result.truncated else ""
     if n == 0:
-        return "查询没有返回任何行：数据中没有符合条件的记录。" if zh else "The query returned no rows: nothing in the data matches."
+        return (
+            "查询没有返回任何行：数据中没有符合条件的记录。"
+            if zh
+            else "The query returned no rows: nothing in the data matches."
+        )
     if n == 1 and len(result.columns) == 1:
         return f"答案：{values[0]}" if zh else f"Answer: {values[0]}"
     if n == 1:
-        pairs = ", ".join(f"{c} = {cell_text(v)}" for c, v in zip(result.columns, result.rows[0], strict=True))
+        pairs = ", ".join(
+            f"{c} = {cell_text(v)}" for c, v in zip(result.columns, result.rows[0], strict=True)
+        )
         if focus_columns(question, result) is not None:  # lead with what was asked, then the context
             lead = ", ".join(values)
             return f"答案：{lead}（{pairs}）" if zh else f"Answer: {lead} ({pairs})"

@@ -18,6 +18,7 @@ from tablepilot.answer import Answer, cell_text
 from tablepilot.cli_common import backend_options, err, guarded, out
 from tablepilot.errors import InputError
 from tablepilot.inspect_command import inspect_command
+from tablepilot.knowledge_commands import knowledge, knowledge_option
 from tablepilot.model_commands import model
 from tablepilot.server_commands import mcp, serve, token
 
@@ -54,12 +55,13 @@ METHOD_OPTION = click.option(
 )
 
 
-def _open_session(sources: tuple[str, ...], method: str = "auto", **backend: Any) -> Any:
+def _open_session(sources: tuple[str, ...], method: str = "auto", explain: bool = False, **backend: Any) -> Any:
     from tablepilot.pipeline import AskOptions
     from tablepilot.session import Session
 
+    options = AskOptions(method=method, explain=explain)  # type: ignore[arg-type]
     with err.status("loading data…", spinner="dots") if err.is_terminal else _nullcontext():
-        return Session(_check_sources(sources), options=AskOptions(method=method), **backend)  # type: ignore[arg-type]
+        return Session(_check_sources(sources), options=options, **backend)
 
 
 class _nullcontext:
@@ -98,6 +100,8 @@ def print_answer(answer: Answer, *, max_rows: int = 20) -> None:
         out.print(f"[dim]Python (sandboxed):\n{escape(answer.code)}[/]", markup=True, highlight=False)
     for note in answer.notes:
         out.print(f"[dim]note: {escape(note)}[/]", markup=True, highlight=False)
+    if answer.explanation:
+        out.print(answer.explanation, markup=False)
     meta = escape(f"{answer.seconds:.1f} s · {answer.backend} {answer.model}")
     out.print(f"[dim]{meta}[/]", markup=True, highlight=False)
 
@@ -125,6 +129,8 @@ def _exit_code(answer: Answer) -> int:
     type=click.Path(path_type=Path),
     help="Save the result table (or the table an operation made) as .xlsx, .csv or .parquet.",
 )
+@click.option("--explain", is_flag=True, help="Explain in plain language how the answer was computed.")
+@knowledge_option
 @backend_options
 @guarded
 def ask(
@@ -133,10 +139,18 @@ def ask(
     as_json: bool,
     chart_path: Path | None,
     save_path: Path | None,
+    explain: bool,
     **backend: Any,
 ) -> None:
     """Answer one question about SOURCES (CSV, TSV, Excel, Parquet, JSON, SQLite, DuckDB files)."""
-    session = _open_session(sources, **backend)
+    if backend.get("knowledge") is not None and not backend["knowledge"].is_file():
+        from tablepilot.errors import KnowledgeError
+
+        raise KnowledgeError(
+            f"knowledge file {backend['knowledge']} does not exist",
+            hint="check the path, or create it with `tablepilot knowledge add --knowledge FILE …`",
+        )
+    session = _open_session(sources, explain=explain, **backend)
     try:
         if as_json or not err.is_terminal:
             answer = session.ask(question)
@@ -180,6 +194,7 @@ def save_chart(answer: Answer, path: Path) -> Path | None:
 @cli.command()
 @click.argument("sources", nargs=-1)
 @METHOD_OPTION
+@knowledge_option
 @backend_options
 @guarded
 def chat(sources: tuple[str, ...], **backend: Any) -> None:
@@ -207,7 +222,10 @@ def describe(sources: tuple[str, ...], budget: int) -> None:
         profiles = DataContext.build(engine).profiles
         from tablepilot.profile import describe_tables
 
-        out.print(describe_tables(profiles, budget_tokens=budget), markup=False)
+        text = describe_tables(profiles, budget_tokens=budget)
+        from tablepilot.knowledge.describe import with_knowledge
+
+        out.print(with_knowledge(text, sources), markup=False)  # what the knowledge file adds
         for t in engine.tables():
             for note in t.notes:
                 out.print(f"[dim]{escape(f'note ({t.name}): {note}')}[/]", markup=True, highlight=False)
@@ -235,7 +253,7 @@ def eval_command(
     run_evaluation(suite_dir, limit=limit, out_path=out_path, console=out, engine_url=engine_url, **backend)
 
 
-for _command in (inspect_command, model, serve, mcp, token):
+for _command in (inspect_command, model, serve, mcp, token, knowledge):
     cli.add_command(_command)
 
 

@@ -24,7 +24,6 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-
 def report_error(exc: TablepilotError) -> None:
     err.print(f"[bold red]error:[/] {escape(exc.message)}", markup=True, highlight=False)
     if exc.hint:
@@ -51,7 +50,9 @@ def guarded(func: F) -> F:
         except Exception as exc:
             if os.environ.get("TABLEPILOT_DEBUG"):
                 raise
-            err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}", markup=True, highlight=False)
+            err.print(
+                f"[bold red]internal error:[/] {type(exc).__name__}: {exc}", markup=True, highlight=False
+            )
             err.print("[yellow]hint:[/] rerun with TABLEPILOT_DEBUG=1 for details and report it", markup=True)
             sys.exit(70)
 
@@ -61,9 +62,15 @@ def guarded(func: F) -> F:
 def backend_options(func: F) -> F:
     for option in reversed(
         [
-            click.option("--backend", type=click.Choice(["openai", "llama.cpp", "fake"]), help="LLM backend."),
+            click.option(
+                "--backend", type=click.Choice(["openai", "llama.cpp", "fake"]), help="LLM backend."
+            ),
             click.option("--base-url", help="OpenAI-compatible server, e.g. http://localhost:8000/v1."),
-            click.option("--model", "model", help="Model name, a known embedded model (default, small) or a .gguf path."),
+            click.option(
+                "--model",
+                "model",
+                help="Model name, a known embedded model (default, small) or a .gguf path.",
+            ),
             click.option("--api-key", help="API key (or set TABLEPILOT_API_KEY / OPENAI_API_KEY)."),
         ]
     ):

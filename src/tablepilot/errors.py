@@ -9,6 +9,7 @@ HTTP API render it the same way::
     │   ├── LoadError         a data source could not be read (carries ``path``)
     │   ├── ExportError       a table could not be saved to the path given (carries ``path``)
     │   └── WorkspaceError    a table operation, undo/redo or table name the session cannot honour
+    │   └── KnowledgeError    a business-knowledge file is malformed or does not fit the data (``path``, ``line``)
     ├── ConfigError           nothing configured / invalid setting (e.g. no LLM backend)
     ├── BackendError          the LLM backend failed: unreachable, timeout, no SQL in the reply
     ├── ModelStoreError       the embedded model could not be installed or verified
@@ -59,6 +60,10 @@ class ExportError(InputError):
 
 class WorkspaceError(InputError):
     code = "workspace_error"
+
+
+class KnowledgeError(InputError):
+    code = "knowledge_error"
 
 
 class ConfigError(TablepilotError):

@@ -288,7 +288,9 @@ def write_table(path: str | os.PathLike[str], table: pa.Table, *, sheet: str = "
         )
     folder = target.parent
     if not folder.exists():
-        raise ExportError(f"the folder {folder} does not exist", hint="create it first or save elsewhere", path=shown)
+        raise ExportError(
+            f"the folder {folder} does not exist", hint="create it first or save elsewhere", path=shown
+        )
     if not folder.is_dir():
         raise ExportError(f"{folder} is not a folder", hint="choose a path inside a folder", path=shown)
     try:

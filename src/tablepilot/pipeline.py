@@ -20,6 +20,8 @@ from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.engines.base import Engine
 from tablepilot.engines.joins import join_lines
 from tablepilot.errors import BackendError, GuardError, QueryError, SandboxError, TablepilotError
+from tablepilot.knowledge import hooks as knowledge_hooks
+from tablepilot.knowledge.model import Knowledge
 from tablepilot.linking import ValueIndex, ValueLink
 from tablepilot.llm.base import LLM, Message
 from tablepilot.method_choice import Method, choose_method
@@ -51,6 +53,8 @@ class AskOptions:
     method: Method = "auto"
     #: model calls the Python path may make when SQL failed first
     python_fallback_attempts: int = 2
+    knowledge_tokens: int = 250  # metrics, default filters and join hints of the knowledge file
+    explain: bool = False  # fill Answer.explanation (plain-language steps of the executed SQL)
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class DataContext:
     _prefix_cache: dict[int, str] = field(default_factory=dict)
     #: the session's derived tables (``workspace``), described after the stable prefix of the sources
     derived_text: str = ""
+    knowledge: Knowledge | None = None  # business knowledge (docs/knowledge.md); set by Session
 
     @classmethod
     def build(cls, engine: Engine) -> DataContext:
@@ -145,16 +150,18 @@ def build_messages(
     *,
     dialect: str = "duckdb",
     task: str = "",
+    notes: Sequence[str] = (),
 ) -> list[Message]:
-    """Stable part first (instructions + tables), then earlier turns, then the question with its links
-    (and ``task``: what kind of result the request needs, e.g. a whole new table)."""
+    """Stable part first (instructions + tables), then earlier turns, then the question with its links,
+    ``notes`` (e.g. what a value alias of the knowledge file means) and ``task`` (what kind of result
+    the request needs, e.g. a whole new table)."""
     messages = [Message("system", f"{system_prompt(dialect)}\n\n{description}")]
     for turn in history:
         if turn.sql is None and turn.code is not None:
             continue  # a Python turn; the Python path shows those
         messages.append(Message("user", f"Question: {turn.question}"))
         messages.append(Message("assistant", f"```sql\n{turn.sql or 'SELECT NULL'}\n```"))
-    hints = [_link_hint(links, question)]
+    hints = [_link_hint(links, question), *notes]
     if dialect in ORDER_HINTS and _POSITION.search(question):
         hints.append(ORDER_HINTS[dialect])
     hint = "\n".join(h for h in [*hints, task] if h)
@@ -213,6 +220,14 @@ def ask_question(
     say("understanding")
     links = context.index.link(question, limit=8)
     description = context.describe(question, links, options.budget_tokens)
+    turns, notes = list(history[-options.history_turns :]), []
+    if context.knowledge is not None:
+        prepared = knowledge_hooks.prepare(
+            context.knowledge, description, question, options, context.engine.dialect
+        )
+        description, notes = prepared.description, prepared.notes
+        asked = {t.question for t in turns}  # few-shot examples first, then the conversation
+        turns = [Turn(e.question, e.sql) for e in prepared.examples if e.question not in asked] + turns
     python_problem = python.unavailable() if python is not None else "no sandbox was set up for this session"
     if choose_method(question, options.method) == "python":
         if python_problem is None and python is not None:
@@ -227,12 +242,7 @@ def ask_question(
             return _failed(answer, off, started)
         answer.notes.append(f"Python analysis is off ({python_problem}); answered with SQL instead.")
     messages = build_messages(
-        question,
-        description,
-        links,
-        history[-options.history_turns :],
-        dialect=context.engine.dialect,
-        task=task,
+        question, description, links, turns, dialect=context.engine.dialect, task=task, notes=notes
     )
     table_names = [t.name for t in context.tables]
     known_names = [*table_names, *(c.name for t in context.tables for c in t.columns)]
@@ -274,6 +284,8 @@ def ask_question(
         if any(a.sql == sql for a in answer.attempts):
             break  # greedy decoding repeated itself: another try would fail the same way
         try:
+            if context.knowledge is not None:  # metric names → their exact expression
+                sql = knowledge_hooks.rewrite(context.knowledge, sql, known_names, context.engine.dialect)
             safe_sql = _checked(requote(sql, known_names), context.engine.dialect, table_names)
             if context.engine.dialect == "duckdb" and is_dynamic_pivot(safe_sql):
                 lookup = functools.partial(_lookup, context.engine, options.timeout_s)
@@ -298,10 +310,10 @@ def ask_question(
                 )
             )
             continue
-        return _finish(context, answer, question, safe_sql, result, started)
+        return _finish(context, answer, question, safe_sql, result, started, explain=options.explain)
 
     if fallback is not None:
-        return _finish(context, answer, question, fallback[0], fallback[1], started)
+        return _finish(context, answer, question, fallback[0], fallback[1], started, explain=options.explain)
     err = last_error or BackendError("no answer was produced", hint="try rephrasing the question")
     sql_failed = isinstance(
         last_error, (GuardError, QueryError)
@@ -419,8 +431,27 @@ def _repair_request(exc: GuardError | QueryError, tables: Sequence[TableInfo]) -
     return text + "\nWrite a corrected query."
 
 
+def answer_sql(context: DataContext, question: str, sql: str, options: AskOptions = AskOptions()) -> Answer:
+    """Run SQL a person wrote (``/fix``) through the same guard and answer-making as generated SQL;
+    raises ``GuardError``/``QueryError`` instead of asking a model to repair it."""
+    started = time.perf_counter()
+    answer = Answer(question=question.strip(), backend="user", model="")
+    table_names = [t.name for t in context.tables]
+    safe_sql = _checked(sql.strip(), context.engine.dialect, table_names)
+    result = context.engine.execute(safe_sql, max_rows=options.max_rows, timeout_s=options.timeout_s)
+    answer.attempts.append(Attempt(sql=safe_sql))
+    return _finish(context, answer, answer.question, safe_sql, result, started, explain=options.explain)
+
+
 def _finish(
-    context: DataContext, answer: Answer, question: str, sql: str, result: ResultTable, started: float
+    context: DataContext,
+    answer: Answer,
+    question: str,
+    sql: str,
+    result: ResultTable,
+    started: float,
+    *,
+    explain: bool = False,
 ) -> Answer:
     answer.sql = sql
     answer.columns = list(result.columns)
@@ -430,6 +461,7 @@ def _finish(
     answer.answer = answer_values(result, display, question)
     answer.text = compose_text(question, result, display)
     answer.chart = recommend_chart(question, answer.columns, [[json_cell(v) for v in r] for r in answer.rows])
+    knowledge_hooks.finish(context.knowledge, answer, question, context.engine.dialect, explain=explain)
     answer.seconds = round(time.perf_counter() - started, 3)
     return answer
 

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 HELP = """Type a question in Chinese or English, or ask for a table ("把华东的订单单独拿出来"). Commands:
   /sql      show the last SQL      /json   show the last answer as JSON
   /reset    forget earlier turns   /help   this text      /quit   leave (or Ctrl-D)
+  /good     (or 👍) the last answer is right: remember it as an example for similar questions
+  /fix SQL  (or 👎) the right SQL for the last question: run it, show it, remember it
 """
 
 
@@ -55,6 +57,35 @@ def _save_repl_chart(answer: Answer, err: Console) -> None:
         err.print(f"chart not saved: {exc}", markup=False)
 
 
+def _feedback(session: Session, last: Answer | None, line: str, out: Console, err: Console) -> Answer | None:
+    """/good stores the last question → SQL as a confirmed example; /fix SQL runs and stores the right SQL."""
+    from tablepilot.cli import print_answer
+    from tablepilot.errors import TablepilotError
+
+    if last is None:
+        err.print("ask a question first", markup=False)
+        return None
+    sql = line.split(None, 1)[1].strip() if len(line.split(None, 1)) > 1 else ""
+    if line.startswith(("/fix", "👎")) and not sql:
+        err.print("write the right SQL after it: /fix SELECT …", markup=False)
+        return None
+    if not sql and (last.error is not None or not last.sql):
+        err.print(
+            "the last question has no answer to confirm; give the right SQL with /fix SELECT …", markup=False
+        )
+        return None
+    try:
+        fixed = session.confirm(last.question, sql or last.sql)
+    except TablepilotError as exc:
+        err.print(f"not stored: {exc}", markup=False)
+        return None
+    if sql:
+        print_answer(fixed)
+    where = session.knowledge_path or "this session"
+    out.print(f"remembered as an example for similar questions ({where})", markup=False)
+    return fixed
+
+
 def run_repl(session: Session, out: Console, err: Console) -> None:
     from tablepilot.cli import print_answer
     from tablepilot.workspace.commands import HELP as TABLE_HELP
@@ -89,6 +120,8 @@ def run_repl(session: Session, out: Console, err: Console) -> None:
             out.print(last.sql if last is not None and last.sql else "(no SQL yet)", markup=False)
         elif line == "/json":
             out.print(last.to_json(indent=2) if last is not None else "(no answer yet)", markup=False)
+        elif line in ("/good", "👍") or line.startswith(("/fix", "👎")):
+            last = _feedback(session, last, line, out, err) or last
         elif line.startswith("/"):
             err.print(f"unknown command {line.split()[0]}; /help lists them", markup=False)
         else:

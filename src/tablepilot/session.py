@@ -11,8 +11,9 @@ from typing import Self
 
 from tablepilot.answer import Answer
 from tablepilot.engines.base import Engine
+from tablepilot.knowledge.model import Knowledge
 from tablepilot.llm.base import LLM
-from tablepilot.pipeline import AskOptions, DataContext, Progress, Turn, ask_question
+from tablepilot.pipeline import AskOptions, DataContext, Progress, Turn, answer_sql, ask_question
 from tablepilot.python_path import PythonRunner
 from tablepilot.workspace.intent import classify
 from tablepilot.workspace.store import DerivedTable, Workspace
@@ -38,7 +39,10 @@ class Session:
         model: str | None = None,
         api_key: str | None = None,
         options: AskOptions | None = None,
+        knowledge: Knowledge | Source | None = None,
     ) -> None:
+        """``knowledge``: a ``Knowledge`` object, a knowledge file (created on the first ``confirm``),
+        or None to use the file next to the data when there is one (docs/knowledge.md)."""
         self._owns_engine = engine is None
         if engine is None:
             from tablepilot.engines.sources import open_engine
@@ -52,6 +56,10 @@ class Session:
                 llm = resolve_backend(backend=backend, base_url=base_url, model=model, api_key=api_key)
             self.llm = llm
             self.context = DataContext.build(engine)
+            from tablepilot.knowledge.session import open_knowledge
+
+            self.knowledge, self.knowledge_path = open_knowledge(knowledge, sources)
+            self.context.knowledge = self.knowledge
         except BaseException:
             if self._owns_engine:
                 engine.close()
@@ -133,6 +141,40 @@ class Session:
         )
         self.python.close()  # the sandbox must see the derived tables too; it restarts on the next use
         self.python = PythonRunner(self.engine, self.context.tables)
+
+    def confirm(self, question: str | None = None, sql: str | None = None) -> Answer:
+        """Store a question → SQL pair a person confirmed; similar later questions get it as an example.
+
+        Without arguments: the last answered question and its SQL (``/good``). With ``sql`` (``/fix``):
+        that SQL is guard-checked and run first (``GuardError``/``QueryError`` if it fails, and nothing
+        is stored), and becomes the conversation's last turn. Returns the answer the SQL gives. The
+        knowledge file is saved when the session has one.
+        """
+        from tablepilot.errors import InputError
+
+        if question is None:
+            if not self.history:
+                raise InputError("there is no answered question to confirm yet", hint="ask a question first")
+            question = self.history[-1].question
+        if sql is None:
+            if not self.history or self.history[-1].question != question or not self.history[-1].sql:
+                raise InputError(
+                    f"no SQL to confirm for {question!r}", hint="give the correct SQL: /fix SELECT …"
+                )
+            sql = self.history[-1].sql
+        answer = answer_sql(self.context, question, sql, self.options)
+        assert answer.sql is not None
+        self.knowledge.add_example(question, answer.sql)
+        if self.knowledge_path is not None:
+            from tablepilot.knowledge.store import save
+
+            save(self.knowledge, self.knowledge_path)
+        last = self.history[-1] if self.history else None
+        if last is None or last.question != answer.question or last.sql != answer.sql:
+            if last is not None and last.question == answer.question:
+                self.history.pop()  # the corrected SQL replaces the wrong one in the conversation
+            self.history.append(Turn(answer.question, answer.sql, tuple(answer.columns), len(answer.rows)))
+        return answer
 
     def reset(self) -> None:
         """Forget earlier turns (the data and the derived tables stay)."""

@@ -88,6 +88,8 @@ def test_upload_ask_history_and_downloads(api: Api) -> None:
         "notes",
         "error",
         "table",
+        "metrics",
+        "explanation",
     }
     turn_id = int(r.headers["X-Turn-Id"])
 

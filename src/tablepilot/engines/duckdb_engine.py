@@ -159,7 +159,8 @@ class DuckDBEngine(Engine):
         info = TableInfo(
             name=raw.name,
             columns=tuple(
-                ColumnInfo(n, t, described[n].source_column, described[n].description) if n in described
+                ColumnInfo(n, t, described[n].source_column, described[n].description)
+                if n in described
                 else ColumnInfo(name=n, type=t)
                 for n, t in self._describe(raw.name)
             ),
@@ -184,7 +185,9 @@ class DuckDBEngine(Engine):
             if not typed or not (pa.types.is_string(field.type) or pa.types.is_large_string(field.type)):
                 continue
             texts = raw.table.column(field.name).to_pylist()
-            values = self._con.execute(f"SELECT {quote_ident(field.name)} FROM {quote_ident(raw.name)}").fetchall()
+            values = self._con.execute(
+                f"SELECT {quote_ident(field.name)} FROM {quote_ident(raw.name)}"
+            ).fetchall()
             if len(values) != len(texts):
                 continue
             column: dict[Any, str] = {}

@@ -116,7 +116,13 @@ class SuiteQuestionEngine(Engine):
         self._engine: PostgresEngine | None = None
 
     def register_arrow(
-        self, name: str, table: pa.Table, *, source: str = "", notes: Sequence[str] = (), infer_types: bool = False
+        self,
+        name: str,
+        table: pa.Table,
+        *,
+        source: str = "",
+        notes: Sequence[str] = (),
+        infer_types: bool = False,
     ) -> TableInfo:
         """The table already lives in PostgreSQL (typed by its schema); only note which one is wanted."""
         if not source:

@@ -56,7 +56,13 @@ class ArrowRegistry(Protocol):
     """The part of the DuckDB engine this module needs."""
 
     def register_arrow(
-        self, name: str, table: pa.Table, *, source: str = "", notes: Sequence[str] = (), infer_types: bool = False
+        self,
+        name: str,
+        table: pa.Table,
+        *,
+        source: str = "",
+        notes: Sequence[str] = (),
+        infer_types: bool = False,
     ) -> TableInfo: ...
 
 

@@ -95,6 +95,8 @@ class AnswerOut(BaseModel):
     notes: list[str] = []
     error: dict[str, Any] | None
     table: dict[str, Any] | None = None  # the table a request made (``tablepilot.workspace``)
+    metrics: list[str] = []
+    explanation: str | None = None
 
 
 class TurnOut(BaseModel):

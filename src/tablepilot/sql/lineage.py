@@ -29,5 +29,7 @@ def passthrough_columns(sql: str, *, dialect: str = "duckdb") -> list[str | None
             # MAX/MIN return a cell as is; a SUM/AVG equal to a cell of the column is that same
             # number, so showing it as written is still the truth
             inner = inner.this
-        sources.append(inner.name if isinstance(inner, exp.Column) and not isinstance(inner.this, exp.Star) else None)
+        sources.append(
+            inner.name if isinstance(inner, exp.Column) and not isinstance(inner.this, exp.Star) else None
+        )
     return sources

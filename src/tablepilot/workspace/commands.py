@@ -33,7 +33,9 @@ def tables_text(session: Session) -> str:
         mark = "  ← latest" if latest is not None and d.name == latest.name else ""
         sql = " ".join(d.sql.split())
         sql = sql if len(sql) <= _SQL_SHOWN else sql[: _SQL_SHOWN - 1] + "…"
-        lines.append(f"{d.name}  ({d.row_count} rows × {len(d.columns)} columns) · made by: {d.request}{mark}")
+        lines.append(
+            f"{d.name}  ({d.row_count} rows × {len(d.columns)} columns) · made by: {d.request}{mark}"
+        )
         lines.append(f"    SQL: {sql}")
     return "\n".join(lines)
 

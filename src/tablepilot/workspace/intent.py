@@ -126,7 +126,10 @@ _EXPORT_EN = re.compile(
     r"\bexport\b|\bdownload\b|\b(save|write)\b.{0,30}\b(to|as|into)\b.{0,30}(\bexcel\b|\bxlsx\b|\bcsv\b|\bparquet\b|\bfile\b|\.\w{3,7}\b)",
     re.IGNORECASE,
 )
-_PATH = re.compile(r"""(?:^|[\s"'“”‘’「」:：(（])((?:[~./\\\w-]|[^\x00-\x7f])*?[\w-]\.(?:xlsx|csv|parquet|pq))\b""", re.IGNORECASE)
+_PATH = re.compile(
+    r"""(?:^|[\s"'“”‘’「」:：(（])((?:[~./\\\w-]|[^\x00-\x7f])*?[\w-]\.(?:xlsx|csv|parquet|pq))\b""",
+    re.IGNORECASE,
+)
 _FORMAT_WORDS = (
     (re.compile(r"parquet", re.IGNORECASE), "parquet"),
     (re.compile(r"\bcsv\b|csv", re.IGNORECASE), "csv"),
@@ -199,7 +202,5 @@ def classify(text: str) -> Intent | None:
 
 
 def _derive_is_only_export(text: str) -> bool:
-    """"保存成 Excel 表格" names a file format, not a new table."""
+    """ "保存成 Excel 表格" names a file format, not a new table."""
     return bool(re.search(r"(excel|xlsx|csv|parquet|文件)", text, re.IGNORECASE))
-
-
