@@ -37,6 +37,16 @@ def cli() -> None:
     """Ask spreadsheets and databases questions; every answer comes from an executed query."""
 
 
+engine_option = click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(["auto", "duckdb", "spark"]),
+    default="auto",
+    show_default=True,
+    help="Where queries run: auto (by source), or spark (files on Spark SQL; master: TABLEPILOT_SPARK_MASTER).",
+)
+
+
 def _check_sources(sources: tuple[str, ...]) -> list[str]:
     if not sources:
         raise InputError("no data given", hint="name one or more files, e.g. `tablepilot ask sales.xlsx -q …`")
@@ -101,6 +111,7 @@ def _exit_code(answer: Answer) -> int:
     help="Save the recommended chart as PNG or SVG (by suffix).",
 )
 @backend_options
+@engine_option
 @guarded
 def ask(sources: tuple[str, ...], question: str, as_json: bool, chart_path: Path | None, **backend: Any) -> None:
     """Answer one question about SOURCES (CSV, TSV, Excel, Parquet, JSON, SQLite, DuckDB files)."""
@@ -137,6 +148,7 @@ def save_chart(answer: Answer, path: Path) -> Path | None:
 @cli.command()
 @click.argument("sources", nargs=-1)
 @backend_options
+@engine_option
 @guarded
 def chat(sources: tuple[str, ...], **backend: Any) -> None:
     """Ask questions one after another; follow-ups ("只看2023年的呢？") use the earlier turns."""
@@ -152,13 +164,14 @@ def chat(sources: tuple[str, ...], **backend: Any) -> None:
 @cli.command()
 @click.argument("sources", nargs=-1)
 @click.option("--budget", default=2000, show_default=True, help="Token budget of the description.")
+@engine_option
 @guarded
-def describe(sources: tuple[str, ...], budget: int) -> None:
+def describe(sources: tuple[str, ...], budget: int, engine_name: str) -> None:
     """Show the tables as tablepilot sees them (names, columns, types, values): what the model is told."""
     from tablepilot.engines.sources import open_engine
     from tablepilot.pipeline import DataContext
 
-    engine = open_engine(_check_sources(sources))
+    engine = open_engine(_check_sources(sources), engine=engine_name)
     try:
         profiles = DataContext.build(engine).profiles
         from tablepilot.profile import describe_tables
@@ -177,6 +190,7 @@ def describe(sources: tuple[str, ...], budget: int) -> None:
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="predictions.jsonl path.")
 @click.option("--engine-url", help="Run the suite's databases in PostgreSQL (loaded with scripts/pg-ci load).")
 @backend_options
+@engine_option
 @guarded
 def eval_command(
     suite_dir: Path, limit: int | None, out_path: Path | None, engine_url: str | None, **backend: Any

@@ -48,7 +48,7 @@ def guarded(func: F) -> F:
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
-        except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        except Exception as exc:
             if os.environ.get("TABLEPILOT_DEBUG"):
                 raise
             err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}", markup=True, highlight=False)

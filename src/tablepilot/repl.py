@@ -19,7 +19,7 @@ HELP = """Type a question in Chinese or English. Commands:
 
 def _enable_readline() -> None:
     with contextlib.suppress(ImportError):
-        import readline  # noqa: F401 - importing it gives input() line editing and history
+        import readline
 
         from tablepilot.settings import data_dir
 

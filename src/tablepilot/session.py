@@ -32,12 +32,13 @@ class Session:
         model: str | None = None,
         api_key: str | None = None,
         options: AskOptions | None = None,
+        engine_name: str | None = None,
     ) -> None:
         self._owns_engine = engine is None
         if engine is None:
             from tablepilot.engines.sources import open_engine
 
-            engine = open_engine(list(sources))
+            engine = open_engine(list(sources), engine=engine_name)
         self.engine = engine
         try:
             if llm is None:

@@ -39,5 +39,5 @@ class LLM(ABC):
     ) -> Completion:
         """Return the assistant's reply to ``messages``; greedy when ``temperature`` is 0."""
 
-    def close(self) -> None:  # noqa: B027 - optional hook
+    def close(self) -> None:
         """Release resources (HTTP clients, model memory)."""

@@ -11,7 +11,6 @@ of saved states extends that to a few alternating prefixes (e.g. questions about
 from __future__ import annotations
 
 import atexit
-
 import os
 import threading
 from collections.abc import Mapping, Sequence
