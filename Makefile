@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml scripts/llama-cmake-args
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip wheel
 	CMAKE_ARGS="$$(sh scripts/llama-cmake-args)" FORCE_CMAKE=1 \
-		$(BIN)/python -m pip install -q -e '.[dev,local,charts,python,server,postgres]'
+		$(BIN)/python -m pip install -q -e '.[dev,local,charts,python,server,postgres,mysql,spark]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -7,7 +7,8 @@ time to open and profile (what a session does before the first question), time a
 five typical aggregate questions with fixed SQL (the model's SQL replaced), and the same questions
 done the naive pandas way (read the
 question's columns of the whole file into a DataFrame, then group). Each measurement runs in a fresh process,
-so the peak RSS is that step's own. Targets (issue 7): profile ≤ 5 s, query ≤ 3 s, RSS ≤ 4 GB,
+so the peak RSS is that step's own. A big CSV is opened cold (no Parquet copy yet: profiled from
+its head while it is parsed in the background); the question steps then find the copy. Targets (issue 7): profile ≤ 5 s, query ≤ 3 s, RSS ≤ 4 GB,
 ≥ 10× faster than pandas.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -111,6 +113,10 @@ def step_tablepilot(source: str, question: int) -> dict[str, float]:
     DataContext.build(engine)
     profiled = time.perf_counter()
     out = {"open_s": opened - started, "open_profile_s": profiled - started}
+    finish = getattr(engine, "_finish_conversions", None)
+    if question < 0 and callable(finish):  # a big CSV: when its background parse into Parquet is done
+        finish(900.0)
+        out["parsed_s"] = time.perf_counter() - started
     if question >= 0:
         q0 = time.perf_counter()
         result = engine.execute(QUESTIONS[question][1], max_rows=1000, timeout_s=120)
@@ -177,6 +183,8 @@ def main() -> None:
 
     root = args.keep or Path(tempfile.mkdtemp(prefix="tablepilot-bigdata-"))
     root.mkdir(parents=True, exist_ok=True)
+    os.environ["TABLEPILOT_HOME"] = str(root / "home")  # a cold CSV cache, deleted with the data
+    shutil.rmtree(root / "home", ignore_errors=True)
     try:
         if not (root / "sales").is_dir():
             t0 = time.perf_counter()
@@ -199,6 +207,7 @@ def main() -> None:
             print(
                 f"open {fmt(opened, 'open_s')} s, open+profile {fmt(opened, 'open_profile_s')} s, "
                 f"peak RSS {fmt(opened, 'peak_rss_mb')} MB"
+                + (f", background parse done at {fmt(opened, 'parsed_s')} s" if "parsed_s" in opened else "")
             )
             print(
                 f"{'question':32} {'tablepilot s':>12} {'RSS MB':>8} {'pandas s':>9} {'RSS MB':>8} {'speed-up':>8}"

@@ -38,6 +38,16 @@ def cli() -> None:
     """Ask spreadsheets and databases questions; every answer comes from an executed query."""
 
 
+engine_option = click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(["auto", "duckdb", "spark"]),
+    default="auto",
+    show_default=True,
+    help="Where queries run: auto (by source), or spark (files on Spark SQL; master: TABLEPILOT_SPARK_MASTER).",
+)
+
+
 def _check_sources(sources: tuple[str, ...]) -> list[str]:
     if not sources:
         raise InputError(
@@ -132,6 +142,7 @@ def _exit_code(answer: Answer) -> int:
 @click.option("--explain", is_flag=True, help="Explain in plain language how the answer was computed.")
 @knowledge_option
 @backend_options
+@engine_option
 @guarded
 def ask(
     sources: tuple[str, ...],
@@ -196,6 +207,7 @@ def save_chart(answer: Answer, path: Path) -> Path | None:
 @METHOD_OPTION
 @knowledge_option
 @backend_options
+@engine_option
 @guarded
 def chat(sources: tuple[str, ...], **backend: Any) -> None:
     """Ask questions one after another; follow-ups ("只看2023年的呢？") use the earlier turns."""
@@ -211,13 +223,14 @@ def chat(sources: tuple[str, ...], **backend: Any) -> None:
 @cli.command()
 @click.argument("sources", nargs=-1)
 @click.option("--budget", default=2000, show_default=True, help="Token budget of the description.")
+@engine_option
 @guarded
-def describe(sources: tuple[str, ...], budget: int) -> None:
+def describe(sources: tuple[str, ...], budget: int, engine_name: str) -> None:
     """Show the tables as tablepilot sees them (names, columns, types, values): what the model is told."""
     from tablepilot.engines.sources import open_engine
     from tablepilot.pipeline import DataContext
 
-    engine = open_engine(_check_sources(sources))
+    engine = open_engine(_check_sources(sources), engine=engine_name)
     try:
         profiles = DataContext.build(engine).profiles
         from tablepilot.profile import describe_tables
@@ -243,6 +256,7 @@ def describe(sources: tuple[str, ...], budget: int) -> None:
     "--engine-url", help="Run the suite's databases in PostgreSQL (loaded with scripts/pg-ci load)."
 )
 @backend_options
+@engine_option
 @guarded
 def eval_command(
     suite_dir: Path, limit: int | None, out_path: Path | None, engine_url: str | None, **backend: Any

@@ -66,6 +66,7 @@ def run_evaluation(
     model: str | None = None,
     api_key: str | None = None,
     engine_url: str | None = None,
+    engine_name: str | None = None,
 ) -> None:
     from tablepilot.llm.resolve import resolve_backend
 
@@ -79,6 +80,10 @@ def run_evaluation(
             from tablepilot.evaluation.pg_suite import postgres_engine_factory
 
             factory = postgres_engine_factory(engine_url)
+        elif engine_name == "spark":  # each question's tables copied into Spark as views
+            from tablepilot.engines.spark_engine import SparkEngine
+
+            factory = SparkEngine
         run_suite(suite, SuiteAnswerer(llm), limit=limit, out=out_path, engine_factory=factory)
     finally:
         llm.close()

@@ -40,6 +40,7 @@ class Session:
         api_key: str | None = None,
         options: AskOptions | None = None,
         knowledge: Knowledge | Source | None = None,
+        engine_name: str | None = None,
     ) -> None:
         """``knowledge``: a ``Knowledge`` object, a knowledge file (created on the first ``confirm``),
         or None to use the file next to the data when there is one (docs/knowledge.md)."""
@@ -47,7 +48,7 @@ class Session:
         if engine is None:
             from tablepilot.engines.sources import open_engine
 
-            engine = open_engine(list(sources))
+            engine = open_engine(list(sources), engine=engine_name)
         self.engine = engine
         try:
             if llm is None:

@@ -34,7 +34,7 @@ def test_schemes_and_file_urls() -> None:
     assert file_url_path("sqlite:///data/a.db") == "/data/a.db"
     assert file_url_path("sqlite:///./a.db") == "./a.db"
     with pytest.raises(InputError, match="unsupported source"):
-        open_engine(["mysql://u@h/db"])
+        open_engine(["oracle://u@h/db"])
     with pytest.raises(InputError):
         open_engine([])
 

@@ -6,21 +6,26 @@ those files go into ``allowed_paths`` before external access is switched off, so
 and nothing else. DuckDB streams the scans under ``memory_limit`` and spills to the temp directory.
 
 Profiling a view would scan every row, so ``profile_connection()`` is a separate in-memory database
-holding a sample of each table (rows spread over the files); row counts stay exact (Parquet
-metadata, or one counting scan for CSV).
+holding a sample of each table (rows spread over the files); Parquet row counts are exact (metadata).
+A big CSV is parsed once in the background into a cached Parquet copy (``csv_cache.py``): its row
+count is estimated from the file size until then, and exact on every later open.
 """
 
 from __future__ import annotations
 
 import glob
 import os
+import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 
+from tablepilot.answer import ResultTable
 from tablepilot.catalog import ColumnInfo, TableInfo
 from tablepilot.data.names import clean_column_names, quote_ident, quote_literal, table_name_from, unique_name
+from tablepilot.engines import csv_cache
 from tablepilot.engines.duckdb_engine import DuckDBEngine
 from tablepilot.errors import LoadError
 
@@ -70,6 +75,7 @@ class InPlaceEngine(DuckDBEngine):
         self._sample_rows = sample_rows
         self._allowed: list[str] = []
         self._profile = duckdb.connect(":memory:")
+        self._pending: dict[str, csv_cache.Conversion] = {}
 
     def add_files(self, source: str, *, name: str | None = None) -> TableInfo:
         """One view over the files of ``source`` (a path or glob); call before ``lock()``."""
@@ -88,38 +94,77 @@ class InPlaceEngine(DuckDBEngine):
         con = self._con
         stem = Path(source).stem.replace("*", "").strip("_-. ") or Path(files[0]).parent.name
         table = unique_name(table_name_from(name or stem), self._tables)
+        cache = csv_cache.cache_path(files) if reader == "csv" else None
+        plural = "s" if len(files) != 1 else ""
         try:
             raw_names = [str(r[0]) for r in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()]
             names, notes = clean_column_names(raw_names)
             select = ", ".join(f"{quote_ident(r)} AS {quote_ident(n)}" for r, n in zip(raw_names, names))
-            # CSV has no column statistics or pushdown: a query would parse every byte again, so it is
-            # parsed once into a (compressed, spillable) table; Parquet stays a view over the files
-            kind = "VIEW" if reader == "parquet" else "TABLE"
-            con.execute(f"CREATE {kind} {quote_ident(table)} AS SELECT {select} FROM {scan}")
-            count_row = con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchone()
+            if reader == "parquet":
+                con.execute(f"CREATE VIEW {quote_ident(table)} AS SELECT {select} FROM {scan}")
+                rows = self._count(table)
+                note = f"queried in place from {len(files)} Parquet file{plural}; profiled from a sample"
+            elif cache is not None and cache.is_file():  # parsed on an earlier open, files unchanged
+                con.execute(f"CREATE VIEW {quote_ident(table)} AS SELECT * FROM {_parquet_scan(cache)}")
+                rows = self._count(table)
+                note = (
+                    f"parsed from {len(files)} CSV file{plural} earlier, read from its Parquet copy {cache}"
+                )
+            elif cache is not None:  # a view over the CSV until the background parse is done
+                con.execute(f"CREATE VIEW {quote_ident(table)} AS SELECT {select} FROM {scan}")
+                rows = csv_cache.estimate_rows(files)
+                self._pending[table] = csv_cache.Conversion(f"SELECT {select} FROM {scan}", cache)
+                note = (
+                    f"{len(files)} CSV file{plural} being parsed into a Parquet copy ({cache}); "
+                    "row count estimated from the file sizes"
+                )
+            else:
+                # CSV has no column statistics or pushdown: a query would parse every byte again, so it is
+                # parsed once into a (compressed, spillable) table
+                con.execute(f"CREATE TABLE {quote_ident(table)} AS SELECT {select} FROM {scan}")
+                rows = self._count(table)
+                note = f"parsed once from {len(files)} CSV file{plural} (DuckDB's reader)"
             columns = tuple(ColumnInfo(n, t) for n, t in self._describe(table))
-            self._copy_sample(table, scan, select, files, int(count_row[0]) if count_row else 0)
+            self._copy_sample(table, scan, select, files, rows)
         except duckdb.Error as exc:
             raise LoadError(
                 f"cannot read {source}: {str(exc).splitlines()[0]}",
                 hint=f"check that every matched file is valid {reader.upper()} with the same columns",
                 path=source,
             ) from exc
-        plural = "s" if len(files) != 1 else ""
-        if reader == "parquet":
-            self._allowed.extend(files)
-            note = f"queried in place from {len(files)} Parquet file{plural}; profiled from a sample"
-        else:
-            note = f"parsed once from {len(files)} CSV file{plural} (DuckDB's reader); profiled from a sample"
-        info = TableInfo(
-            name=table,
-            columns=columns,
-            row_count=int(count_row[0]) if count_row else 0,
-            source=source,
-            notes=(*notes, note),
-        )
+        self._allowed.extend(files if reader == "parquet" or cache is not None else [])
+        if cache is not None:
+            self._allowed.append(str(cache))
+        if reader == "csv" and "profiled" not in note:
+            note += "; profiled from a sample"
+        info = TableInfo(name=table, columns=columns, row_count=rows, source=source, notes=(*notes, note))
         self._tables[table] = info
         return info
+
+    def _count(self, table: str) -> int:
+        row = self._con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchone()
+        return int(row[0]) if row else 0
+
+    def execute(self, sql: str, *, max_rows: int = 1000, timeout_s: float = 30.0) -> ResultTable:
+        """As the base engine, after switching CSV views to their Parquet copies (waiting for the parse)."""
+        started = time.monotonic()
+        self._finish_conversions(timeout_s)
+        left = max(0.1, timeout_s - (time.monotonic() - started))
+        return super().execute(sql, max_rows=max_rows, timeout_s=left)
+
+    def _finish_conversions(self, timeout_s: float) -> None:
+        """Point each CSV view at its Parquet copy once written; a failed parse keeps the CSV view."""
+        for table, conversion in list(self._pending.items()):
+            if conversion.wait(timeout_s):
+                with self._mutex:
+                    self._con.execute(
+                        f"CREATE OR REPLACE VIEW {quote_ident(table)} AS SELECT * FROM {_parquet_scan(conversion.target)}"
+                    )
+                    info = self._tables[table]
+                    self._tables[table] = replace(info, row_count=self._count(table))
+                del self._pending[table]
+            elif not conversion.running:
+                del self._pending[table]  # the CSV view stays: correct, only slower
 
     def _copy_sample(self, table: str, scan: str, select: str, files: list[str], rows: int) -> None:
         """Up to ``sample_rows`` rows from the heads of files spread over the list (so one file does not
@@ -155,6 +200,10 @@ class InPlaceEngine(DuckDBEngine):
     def close(self) -> None:
         self._profile.close()
         super().close()
+
+
+def _parquet_scan(path: os.PathLike[str] | str) -> str:
+    return f"read_parquet([{quote_literal(str(path))}])"
 
 
 def open_in_place(sources: Sequence[str], **engine_kwargs: object) -> InPlaceEngine:

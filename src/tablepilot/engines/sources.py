@@ -1,9 +1,12 @@
 """What a user names on the command line → the engine that answers over it.
 
 * ``postgresql://…`` / ``postgres://…`` → ``PostgresEngine`` (the query runs in PostgreSQL);
+* ``mysql://…`` / ``mariadb://…`` → ``MySQLEngine`` (the query runs in MySQL/MariaDB);
 * ``sqlite:///path`` / ``duckdb:///path`` → that database file, loaded into a locked DuckDB;
 * a glob of Parquet/CSV files, or one such file of ≥ 256 MB → ``InPlaceEngine`` (views, not copies);
-* any other path → ``DuckDBEngine`` (loaded, messy cells typed).
+* any other path → ``DuckDBEngine`` (loaded, messy cells typed);
+* ``spark://host:7077[/db]``, ``local[*]``, or ``engine="spark"`` (``--engine spark``) →
+  ``SparkEngine``: files/globs/folders as views, or the catalog's tables when only a master is named.
 
 A database URL must be the only source: one question runs in one engine. Files of both kinds may
 be mixed only when none needs to be read in place.
@@ -19,6 +22,8 @@ from tablepilot.engines.base import Engine
 from tablepilot.errors import InputError
 
 DATABASE_SCHEMES = ("postgresql", "postgres")
+SPARK_SCHEMES = ("spark",)
+MYSQL_SCHEMES = ("mysql", "mariadb", "mysql+pymysql")
 FILE_SCHEMES = ("sqlite", "duckdb")
 
 Source = str | os.PathLike[str]
@@ -44,18 +49,40 @@ def file_url_path(url: str) -> str:
     return path
 
 
-def open_engine(sources: Sequence[Source], **engine_kwargs: object) -> Engine:
-    """The engine for ``sources``; raises ``InputError``/``LoadError``/``ConfigError`` with a hint."""
+ENGINES = ("auto", "duckdb", "spark")
+
+
+def open_engine(sources: Sequence[Source], *, engine: str | None = None, **engine_kwargs: object) -> Engine:
+    """The engine for ``sources``; raises ``InputError``/``LoadError``/``ConfigError`` with a hint.
+
+    ``engine="spark"`` runs files on Spark instead of DuckDB; a Spark master URL among the sources
+    implies it.
+    """
     if not sources:
         raise InputError("no data source given", hint="name files, a glob, or a database URL")
     texts = [os.fspath(s) for s in sources]
+    if engine not in (None, *ENGINES):
+        raise InputError(f"unknown engine {engine!r}", hint="use --engine auto, duckdb or spark")
+    from tablepilot.engines.spark_engine import is_master
+
+    if engine == "spark" or any(is_master(t) for t in texts):
+        from tablepilot.engines.spark_engine import open_spark
+
+        return open_spark(texts, **engine_kwargs)  # type: ignore[arg-type]
     schemes = [scheme_of(t) for t in texts]
     for text, scheme in zip(texts, schemes):
-        if scheme is not None and scheme not in DATABASE_SCHEMES + FILE_SCHEMES:
+        if scheme is not None and scheme not in DATABASE_SCHEMES + MYSQL_SCHEMES + FILE_SCHEMES + SPARK_SCHEMES:
             raise InputError(
                 f"unsupported source {text.split('://', 1)[0]}://",
-                hint="use postgresql://user@host/db, sqlite:///file.db, duckdb:///file.duckdb, or file paths",
+                hint="use postgresql://user@host/db, mysql://user@host/db, sqlite:///file.db, duckdb:///file.duckdb, "
+                "spark://host:7077, or file paths",
             )
+    if any(s in MYSQL_SCHEMES for s in schemes):
+        if len(texts) > 1:
+            raise InputError("a database URL must be the only source", hint="ask about one database at a time")
+        from tablepilot.engines.mysql_engine import MySQLEngine
+
+        return MySQLEngine(texts[0], **engine_kwargs)  # type: ignore[arg-type]
     if any(s in DATABASE_SCHEMES for s in schemes):
         if len(texts) > 1:
             raise InputError(

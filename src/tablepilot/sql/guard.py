@@ -12,6 +12,9 @@ A keyword deny-list rejects honest queries (a column named ``user``) and misses 
 
 For DuckDB the verdict is cross-checked with DuckDB's own parser and tokenizer, so a comment or
 string that sqlglot reads differently from DuckDB cannot smuggle a second statement or a call.
+For Spark, script transforms (``TRANSFORM … USING 'cmd'`` runs a shell command), Java reflection
+(``reflect``, ``java_method``) and ``${…}`` variable substitution are refused; the Spark engine
+checks Spark's own parse of the query again before it runs (``engines/spark_engine.py``).
 The name sets below are the policy; the code only applies them.
 """
 
@@ -26,6 +29,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
 from tablepilot.errors import GuardError
+from tablepilot.sql.dialects import read_dialect
 
 # ---------------------------------------------------------------------------------------------
 # Policy: which nodes, functions and names are refused.
@@ -60,6 +64,7 @@ WRITE_NODES: dict[type[exp.Expr], str] = {
     exp.Uncache: "UNCACHE",
     exp.Refresh: "REFRESH",
     exp.Analyze: "ANALYZE",
+    exp.QueryTransform: "TRANSFORM … USING (runs a shell command)",
 }
 
 #: Statements that do not write data but change or reveal the session, or are not queries.
@@ -112,7 +117,7 @@ FILE_FUNCTIONS = _names(
     spatial_read lo_import lo_export lo_get lo_put lo_from_bytea pg_read_file pg_read_binary_file
     pg_ls_dir pg_ls_logdir pg_ls_waldir pg_ls_tmpdir pg_ls_archive_statusdir pg_stat_file pg_file_write
     pg_file_rename pg_file_unlink readfile writefile load_extension http_get http_post excel_scan
-    fts3_tokenizer edit copy_database
+    fts3_tokenizer edit copy_database load_file
     """
 )
 FILE_FUNCTION_NODES: tuple[type[exp.Expr], ...] = (exp.ReadCSV, exp.ReadParquet)
@@ -127,12 +132,15 @@ FORBIDDEN_FUNCTIONS = _names(
     pg_promote pg_notify pg_backend_pid inet_server_addr inet_client_addr txid_current enable_logging
     disable_logging truncate_duckdb_logs enable_profiling sqlite_compileoption_get
     sqlite_compileoption_used sqlite_offset
+    benchmark get_lock release_lock release_all_locks is_free_lock master_pos_wait source_pos_wait
+    reflect java_method try_reflect input_file_name input_file_block_start input_file_block_length
     """
 )
 # fmt: off
 FORBIDDEN_FUNCTION_PREFIXES = (
     "pg_create_", "pg_drop_", "pg_start_", "pg_stop_", "pg_backup_", "pg_logical_", "pg_replication_",
     "pg_advisory_", "pg_try_advisory_", "pg_import_", "pg_export_", "pg_sleep", "pg_reload_",
+    "xpath",  # Spark's XML functions: an XML parser is no place for model-written input
 )
 # fmt: on
 #: Functions that read the system catalog or settings (paths, extensions, other databases).
@@ -221,6 +229,13 @@ def _check_readonly(sql: str, dialect: str, tables: Collection[str] | None) -> s
             sql,
             hint="Send a single SELECT query without a semicolon followed by more SQL.",
         )
+    if dialect == "spark" and "${" in sql:
+        raise _error(
+            "The SQL contains ${…}, which Spark replaces with configuration values before parsing.",
+            "forbidden_function",
+            sql,
+            hint="Remove the ${…}; write literal values instead.",
+        )
     root = _parse(sql, dialect, statements[0])
     _check_root(root, sql, statements[0][0].text.upper())
     _check_nodes(root, sql)
@@ -237,7 +252,7 @@ def _error(message: str, reason: str, sql: str, *, hint: str) -> GuardError:
 
 def _tokenize(sql: str, dialect: str) -> list[Token]:
     try:
-        return list(sqlglot.tokenize(sql, read=dialect))
+        return list(sqlglot.tokenize(sql, read=read_dialect(dialect)))
     except (TokenError, ParseError) as exc:
         raise _error(
             f"The SQL could not be read: {_clean(str(exc))}.",
@@ -262,7 +277,7 @@ def _parse(sql: str, dialect: str, statement: list[Token]) -> exp.Expr:
     leading = statement[0].text.upper()
     try:
         parsed = [
-            e for e in sqlglot.parse(sql, read=dialect) if e is not None and not isinstance(e, exp.Semicolon)
+            e for e in sqlglot.parse(sql, read=read_dialect(dialect)) if e is not None and not isinstance(e, exp.Semicolon)
         ]
     except ParseError as exc:
         if leading in WRITE_WORDS or leading in STATEMENT_WORDS:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
+from tablepilot.sql.dialects import read_dialect
+
 
 def passthrough_columns(sql: str, *, dialect: str = "duckdb") -> list[str | None]:
     """Per output column of the top-level SELECT: the column whose cells it returns, else None.
@@ -17,7 +19,7 @@ def passthrough_columns(sql: str, *, dialect: str = "duckdb") -> list[str | None
     ``[]`` when the query cannot be read or is not a single SELECT (a UNION, a star …).
     """
     try:
-        tree = sqlglot.parse_one(sql, read=dialect)
+        tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
     except (sqlglot.errors.ParseError, RecursionError):
         return []
     if not isinstance(tree, exp.Select) or any(isinstance(e, exp.Star) for e in tree.expressions):

@@ -10,11 +10,13 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
+from tablepilot.sql.dialects import read_dialect
+
 
 def retarget_single_table(sql: str, table: str, *, dialect: str = "duckdb") -> str | None:
     """``sql`` with every unknown table name replaced by ``table``; None when nothing needed it."""
     try:
-        tree = sqlglot.parse_one(sql, read=dialect)
+        tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
     except sqlglot.errors.ParseError:
         return None
     ctes = {cte.alias_or_name.casefold() for cte in tree.find_all(exp.CTE)}
@@ -32,4 +34,4 @@ def retarget_single_table(sql: str, table: str, *, dialect: str = "duckdb") -> s
             replacement.set("alias", exp.TableAlias(this=exp.to_identifier(name, quoted=True)))
         node.replace(replacement)
         changed = True
-    return tree.sql(dialect=dialect) if changed else None
+    return tree.sql(dialect=read_dialect(dialect)) if changed else None
