@@ -175,7 +175,10 @@ def _repair_request(outcome: SandboxResult) -> str:
     error = (outcome.error or "").strip()
     if len(error) > 1500:
         error = "…" + error[-1500:]
-    return f"That code failed:\n{error}\nWrite corrected code."
+    advice = ""
+    if "KeyError" in error:
+        advice = "\nA KeyError means a wrong column or key: use the exact names listed, and numbers unquoted."
+    return f"That code failed:\n{error}{advice}\nWrite corrected code."
 
 
 def ask_with_python(
