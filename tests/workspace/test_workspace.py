@@ -275,3 +275,20 @@ def test_a_database_engine_gets_a_clear_error_and_is_never_written(tmp_path: Pat
         assert pq.read_table(s.export(tmp_path / "o.parquet")).to_pylist() == [{"id": 1, "region": "华东"}]
         assert pq.read_table(s.export(tmp_path / "t.parquet", table="orders")).num_rows == 1
     engine.close()
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("把 orders 表按月份透视", ["orders"]),
+        ("join Orders with customers", ["orders", "customers"]),
+        ("keep the rows of orders_2023 only", ["orders_2023"]),
+        ("sort by amount", []),
+        ("把客户表和订单合并", ["客户表"]),
+        ("reorders nothing", []),
+    ],
+)
+def test_named_tables(question: str, named: list[str]) -> None:
+    from tablepilot.workspace.operate import named_tables
+
+    assert named_tables(question, ["orders", "customers", "orders_2023", "客户表"]) == named

@@ -8,6 +8,8 @@ or the latest derived table, whichever came last.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -42,7 +44,10 @@ KIND_HINTS = {
     "dropna": 'SELECT * FROM "t" WHERE "c" IS NOT NULL',
     "convert": 'SELECT * REPLACE (TRY_CAST("c" AS DATE) AS "c") FROM "t"',
     "aggregate": 'SELECT "g", SUM("x") AS "x" FROM "t" GROUP BY "g"',
-    "pivot": 'PIVOT "t" ON "column whose values become columns" USING SUM("value") GROUP BY "row column"',
+    "pivot": (
+        'PIVOT "t" ON "column whose values become columns" USING SUM("value") GROUP BY "row column" '
+        "(a statement of its own: no SELECT before PIVOT)"
+    ),
     "unpivot": 'UNPIVOT "t" ON "c1", "c2" INTO NAME "name" VALUE "value"',
     "join": 'SELECT * FROM "a" LEFT JOIN "b" USING ("key")',
     "union": 'SELECT * FROM "a" UNION ALL BY NAME SELECT * FROM "b"',
@@ -51,8 +56,13 @@ KIND_HINTS = {
 }
 
 
-def task_text(intent: Intent, latest: DerivedTable | None) -> str:
-    """The instruction that turns the ask loop's "answer this" into "write the whole new table"."""
+def task_text(
+    intent: Intent, latest: DerivedTable | None, question: str = "", tables: Sequence[str] = ()
+) -> str:
+    """The instruction that turns the ask loop's "answer this" into "write the whole new table".
+
+    A table the request names (``tables`` found in ``question``) is said outright: a small model told
+    "the latest table unless the request names another" keeps starting from the latest one."""
     lines = [
         (
             "This request makes a new table. Write one SELECT whose result is the whole new table: every row, "
@@ -60,7 +70,12 @@ def task_text(intent: Intent, latest: DerivedTable | None) -> str:
             "No LIMIT unless the request asks for a number of rows."
         )
     ]
-    if latest is not None:
+    named = named_tables(question, tables)
+    if named:
+        lines.append(
+            "Start from the table " + ", ".join(quote_ident(t) for t in named) + " (named in the request)."
+        )
+    elif latest is not None:
         lines.append(
             f"Start from the latest table {quote_ident(latest.name)} unless the request names another table."
         )
@@ -68,6 +83,17 @@ def task_text(intent: Intent, latest: DerivedTable | None) -> str:
     if hints:
         lines.append("DuckDB pattern: " + "; ".join(hints))
     return "\n".join(lines)
+
+
+def named_tables(question: str, tables: Sequence[str]) -> list[str]:
+    """Tables a request names: whole words for ASCII names, the longest match when names overlap."""
+    found = [t for t in tables if re.search(_name_pattern(t), question, re.IGNORECASE)]
+    return [t for t in found if not any(t != o and t.casefold() in o.casefold() for o in found)]
+
+
+def _name_pattern(name: str) -> str:
+    word = re.escape(name)
+    return rf"(?<![A-Za-z0-9_]){word}(?![A-Za-z0-9_])" if name.isascii() else word
 
 
 def run_operation(
@@ -109,7 +135,7 @@ def run_operation(
                 history=session.history,
                 options=replace(session.options, method="sql"),  # a table is made by one SELECT
                 progress=progress,
-                task=task_text(intent, workspace.latest),
+                task=task_text(intent, workspace.latest, question, [t.name for t in session.context.tables]),
             )
             if answer.error is not None or answer.sql is None:
                 return answer
