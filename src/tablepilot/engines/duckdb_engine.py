@@ -19,8 +19,9 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Mapping, Sequence
-from typing import Any, Self
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -31,7 +32,7 @@ from tablepilot.data.coerce import plan_casts
 from tablepilot.data.loader import read_sources
 from tablepilot.data.names import clean_column_names, quote_ident, quote_literal, unique_name
 from tablepilot.data.raw import RawTable
-from tablepilot.engines.base import Engine
+from tablepilot.engines.base import TIMEOUT_HINT, Engine, capped_result, timeout_error
 from tablepilot.errors import LoadError, QueryError
 from tablepilot.typed_columns import add_typed_columns
 
@@ -250,28 +251,30 @@ class DuckDBEngine(Engine):
         with self._mutex:
             self.lock()
             self._check_statement(sql)
-            cursor = self._con.cursor()
-            timer = threading.Timer(timeout_s, cursor.interrupt)
-            timer.daemon = True
-            timer.start()
-            try:
+            with self._timed_cursor(sql, timeout_s) as cursor:
                 cursor.execute(sql)
                 columns = [d[0] for d in cursor.description or []]
                 rows = cursor.fetchmany(max_rows + 1)
-            except duckdb.InterruptException as exc:
-                raise QueryError(
-                    f"the query took longer than {timeout_s:g} s and was stopped",
-                    hint="simplify it: filter early, aggregate before joining, avoid cross joins",
-                    sql=sql,
-                ) from exc
-            except duckdb.Error as exc:
-                raise QueryError(_first_line(exc), hint=self._hint(exc), sql=sql) from exc
-            finally:
-                timer.cancel()
-                cursor.close()
-        return ResultTable(
-            columns=columns, rows=[list(r) for r in rows[:max_rows]], truncated=len(rows) > max_rows
-        )
+        return capped_result(columns, rows, max_rows)
+
+    @contextmanager
+    def _timed_cursor(
+        self, sql: str, timeout_s: float, *, what: str = "the query", hint: str = TIMEOUT_HINT
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor interrupted after ``timeout_s``; its DuckDB errors become ``QueryError`` for ``sql``."""
+        cursor = self._con.cursor()
+        timer = threading.Timer(timeout_s, cursor.interrupt)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield cursor
+        except duckdb.InterruptException as exc:
+            raise timeout_error(sql, timeout_s, what=what, hint=hint) from exc
+        except duckdb.Error as exc:
+            raise QueryError(_first_line(exc), hint=self._hint(exc), sql=sql) from exc
+        finally:
+            timer.cancel()
+            cursor.close()
 
     # -- the session's derived tables (trusted host code; see ``tablepilot.workspace``) --------------
 
@@ -287,23 +290,13 @@ class DuckDBEngine(Engine):
             self._check_statement(select_sql)
             if name in self._tables:
                 raise QueryError(f"{name} is a loaded table", hint="choose another name", sql=select_sql)
-            cursor = self._con.cursor()
-            timer = threading.Timer(timeout_s, cursor.interrupt)
-            timer.daemon = True
-            timer.start()
-            try:
+            with self._timed_cursor(
+                select_sql,
+                timeout_s,
+                what="making the table",
+                hint="filter or aggregate first, or make a smaller table",
+            ) as cursor:
                 cursor.execute(f"CREATE TABLE {quote_ident(name)} AS {select_sql}\n")
-            except duckdb.InterruptException as exc:
-                raise QueryError(
-                    f"making the table took longer than {timeout_s:g} s and was stopped",
-                    hint="filter or aggregate first, or make a smaller table",
-                    sql=select_sql,
-                ) from exc
-            except duckdb.Error as exc:
-                raise QueryError(_first_line(exc), hint=self._hint(exc), sql=select_sql) from exc
-            finally:
-                timer.cancel()
-                cursor.close()
             return self._describe(name)
 
     def drop_table(self, name: str) -> None:
@@ -359,12 +352,6 @@ class DuckDBEngine(Engine):
             self._con.close()
             if self._own_temp:
                 shutil.rmtree(self._temp_directory, ignore_errors=True)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def open_sources(sources: Sequence[str | os.PathLike[str]], **engine_kwargs: object) -> DuckDBEngine:

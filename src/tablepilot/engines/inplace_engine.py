@@ -27,6 +27,7 @@ from tablepilot.catalog import ColumnInfo, TableInfo
 from tablepilot.data.names import clean_column_names, quote_ident, quote_literal, table_name_from, unique_name
 from tablepilot.engines import csv_cache
 from tablepilot.engines.duckdb_engine import DuckDBEngine
+from tablepilot.engines.sampling import store_sample
 from tablepilot.errors import LoadError
 
 IN_PLACE_SUFFIXES = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".tsv": "csv"}
@@ -182,9 +183,7 @@ class InPlaceEngine(DuckDBEngine):
                 # the head of each file: a reservoir sample would scan every row, a LIMIT reads one row group
                 parts.append(f"(SELECT {select} FROM {one} LIMIT {share})")
             data = con.sql(" UNION ALL ".join(parts)).to_arrow_table()
-        self._profile.register("__tablepilot_sample", data)
-        self._profile.execute(f"CREATE TABLE {quote_ident(table)} AS SELECT * FROM __tablepilot_sample")
-        self._profile.unregister("__tablepilot_sample")
+        store_sample(self._profile, table, data)
 
     def lock(self) -> None:
         """Allow exactly the added files, then lock as the base engine does."""

@@ -20,11 +20,11 @@ in-memory DuckDB (``profile_connection``).
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import duckdb
@@ -32,8 +32,10 @@ import pyarrow as pa
 
 from tablepilot.answer import ResultTable
 from tablepilot.catalog import ColumnInfo, TableInfo
-from tablepilot.engines.base import Engine
-from tablepilot.engines.postgres_engine import ForeignKey, _redact
+from tablepilot.engines.base import capped_result, timeout_error
+from tablepilot.engines.postgres_engine import ForeignKey, _qi, _redact
+from tablepilot.engines.sampling import arrow_column, sample_table
+from tablepilot.engines.server import ServerEngine
 from tablepilot.errors import ConfigError, InputError, LoadError, QueryError
 
 _INSTALL = "pip install 'tablepilot[mysql]'  (or: pip install pymysql)"
@@ -60,10 +62,6 @@ def _import_pymysql() -> Any:
     except ImportError as exc:
         raise ConfigError("MySQL/MariaDB support needs the pymysql package", hint=_INSTALL) from exc
     return pymysql
-
-
-def _qi(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _first_line(exc: BaseException) -> str:
@@ -99,7 +97,7 @@ def parse_url(url: str) -> _Url:
     )
 
 
-class MySQLEngine(Engine):
+class MySQLEngine(ServerEngine):
     """One connection to one MySQL/MariaDB database (its tables and views)."""
 
     dialect = "mysql"
@@ -144,14 +142,6 @@ class MySQLEngine(Engine):
             raise
 
     # -- introspection -----------------------------------------------------------------------------
-
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self._mutex, self._conn.cursor() as cur:
-            try:
-                cur.execute(sql, tuple(params) or None)
-                return list(cur.fetchall())
-            finally:
-                self._conn.rollback()
 
     def _introspect(self) -> list[TableInfo]:
         db = [self.database]
@@ -222,13 +212,6 @@ class MySQLEngine(Engine):
     def _q(name: str) -> str:
         return "`" + name.replace("`", "``") + "`"
 
-    @property
-    def foreign_keys(self) -> list[ForeignKey]:
-        return list(self._foreign_keys)
-
-    def tables(self) -> list[TableInfo]:
-        return list(self._tables)
-
     # -- querying ----------------------------------------------------------------------------------
 
     def execute(self, sql: str, *, max_rows: int = 1000, timeout_s: float = 30.0) -> ResultTable:
@@ -252,37 +235,24 @@ class MySQLEngine(Engine):
             except pymysql.Error as exc:
                 code = exc.args[0] if exc.args else 0
                 if code in (1969, 3024):  # MariaDB / MySQL: query execution was interrupted (time limit)
-                    raise QueryError(
-                        f"the query took longer than {timeout_s:g} s and was stopped",
-                        hint="simplify it: filter early, aggregate before joining, avoid cross joins",
-                        sql=sql,
-                    ) from exc
+                    raise timeout_error(sql, timeout_s) from exc
                 raise QueryError(_first_line(exc), hint=_hint(int(code), self._tables), sql=sql) from exc
             finally:
                 with suppress(Exception):  # a broken connection surfaces on the next query
                     self._conn.rollback()
-        return ResultTable(
-            columns=columns, rows=[list(r) for r in rows[:max_rows]], truncated=len(rows) > max_rows
-        )
+        return capped_result(columns, rows, max_rows)
 
     # -- profiling ---------------------------------------------------------------------------------
 
-    def profile_connection(self) -> duckdb.DuckDBPyConnection:
-        """An in-memory DuckDB with the first ``sample_rows`` rows of every table, same names."""
-        with self._mutex:
-            if self._profile_con is None:
-                con = duckdb.connect(":memory:")
-                for info in self._tables:
-                    con.register("__tablepilot_sample", self._sample(info))
-                    con.execute(f"CREATE TABLE {_qi(info.name)} AS SELECT * FROM __tablepilot_sample")
-                    con.unregister("__tablepilot_sample")
-                self._profile_con = con
-            return self._profile_con
+    def _samples(self) -> Iterator[tuple[str, pa.Table]]:
+        """The first ``sample_rows`` rows of every table."""
+        for info in self._tables:
+            yield info.name, self._sample(info)
 
     def _sample(self, info: TableInfo) -> pa.Table:
         types = self._types.get(info.name, [])
         if not info.columns:
-            return pa.table({"_": pa.array([], type=pa.null())})
+            return sample_table({})
         select = ", ".join(self._q(c.name) for c in info.columns)
         rows = self._rows(f"SELECT {select} FROM {self._q(info.name)} LIMIT {self._sample_rows}")
         arrays = {}
@@ -290,25 +260,14 @@ class MySQLEngine(Engine):
             values = [r[i] for r in rows]
             values = [float(v) if isinstance(v, Decimal) else v for v in values]
             arrow_type = _TYPES.get(base, ("", pa.string()))[1]
-            try:
-                arrays[column.name] = pa.array(values, type=arrow_type)
-            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-                arrays[column.name] = pa.array([None if v is None else str(v) for v in values], pa.string())
+            arrays[column.name] = arrow_column(values, arrow_type)
         return pa.table(arrays)
 
     def close(self) -> None:
         with self._mutex:
-            if self._profile_con is not None:
-                self._profile_con.close()
-                self._profile_con = None
+            self._close_profile()
             with suppress(Exception):
                 self._conn.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _hint(code: int, tables: Sequence[TableInfo]) -> str:

@@ -24,14 +24,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from tablepilot.answer import ResultTable
 from tablepilot.catalog import ColumnInfo, TableInfo
-from tablepilot.engines.base import Engine
+from tablepilot.engines.base import capped_result, timeout_error
+from tablepilot.engines.sampling import arrow_column, sample_table
+from tablepilot.engines.server import ServerEngine
 from tablepilot.errors import ConfigError, LoadError, QueryError
 
 _INSTALL = "pip install 'tablepilot[postgres]'  (or: pip install 'psycopg[binary]')"
@@ -99,7 +101,7 @@ class _Relation:
     estimate: int
 
 
-class PostgresEngine(Engine):
+class PostgresEngine(ServerEngine):
     """One connection to one PostgreSQL database; the tables of ``schemas`` (default: all user schemas)."""
 
     dialect = "postgres"
@@ -151,14 +153,6 @@ class PostgresEngine(Engine):
             finally:
                 self._conn.rollback()
         return row[0] if row else None
-
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self._mutex, self._conn.cursor() as cur:
-            try:
-                cur.execute(sql, params or None)
-                return list(cur.fetchall())
-            finally:
-                self._conn.rollback()
 
     def _introspect_relations(self, schemas: Sequence[str] | None) -> dict[tuple[str, str], _Relation]:
         rows = self._rows(
@@ -273,13 +267,6 @@ class PostgresEngine(Engine):
         parts.extend(f"join {fk.join_sql()}" for fk in self._foreign_keys if fk.table == rel.name)
         return "; ".join(parts) or None
 
-    @property
-    def foreign_keys(self) -> list[ForeignKey]:
-        return list(self._foreign_keys)
-
-    def tables(self) -> list[TableInfo]:
-        return list(self._tables)
-
     # -- querying ----------------------------------------------------------------------------------
 
     def execute(self, sql: str, *, max_rows: int = 1000, timeout_s: float = 30.0) -> ResultTable:
@@ -291,16 +278,10 @@ class PostgresEngine(Engine):
                 rows = cur.fetchmany(max_rows + 1)
                 columns = [d.name for d in cur.description or []]
         except psycopg.errors.QueryCanceled as exc:
-            raise QueryError(
-                f"the query took longer than {timeout_s:g} s and was stopped",
-                hint="simplify it: filter early, aggregate before joining, avoid cross joins",
-                sql=sql,
-            ) from exc
+            raise timeout_error(sql, timeout_s) from exc
         except psycopg.Error as exc:
             raise QueryError(_first_line(exc), hint=self._hint(exc), sql=sql) from exc
-        return ResultTable(
-            columns=columns, rows=[list(r) for r in rows[:max_rows]], truncated=len(rows) > max_rows
-        )
+        return capped_result(columns, rows, max_rows)
 
     @contextmanager
     def read_only_transaction(self, timeout_s: float) -> Iterator[Any]:
@@ -342,18 +323,9 @@ class PostgresEngine(Engine):
 
     # -- profiling ---------------------------------------------------------------------------------
 
-    def profile_connection(self) -> duckdb.DuckDBPyConnection:
-        """An in-memory DuckDB with a sample of every table (all rows up to ``sample_rows``), same names."""
-        with self._mutex:
-            if self._profile_con is None:
-                con = duckdb.connect(":memory:")
-                for info, rel in zip(self._tables, self._relations.values()):
-                    table = self._sample(info, rel)
-                    con.register("__tablepilot_sample", table)
-                    con.execute(f"CREATE TABLE {_qi(info.name)} AS SELECT * FROM __tablepilot_sample")
-                    con.unregister("__tablepilot_sample")
-                self._profile_con = con
-            return self._profile_con
+    def _samples(self) -> Iterator[tuple[str, pa.Table]]:
+        for info, rel in zip(self._tables, self._relations.values()):
+            yield info.name, self._sample(info, rel)
 
     def _sample(self, info: TableInfo, rel: _Relation) -> pa.Table:
         pg_types = [self._pg_types.get((info.name, c.name), "") for c in info.columns]
@@ -374,24 +346,13 @@ class PostgresEngine(Engine):
             values = [r[i] for r in rows]
             if t in _AS_TEXT_NUMBERS:
                 values = [None if v is None else float(v) if isinstance(v, Decimal) else v for v in values]
-            try:
-                arrays[c.name] = pa.array(values, type=arrow_type)
-            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-                arrays[c.name] = pa.array([None if v is None else str(v) for v in values], type=pa.string())
-        return pa.table(arrays) if arrays else pa.table({"_": pa.array([], type=pa.null())})
+            arrays[c.name] = arrow_column(values, arrow_type)
+        return sample_table(arrays)
 
     def close(self) -> None:
         with self._mutex:
-            if self._profile_con is not None:
-                self._profile_con.close()
-                self._profile_con = None
+            self._close_profile()
             self._conn.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _redact(url: str) -> str:

@@ -34,7 +34,7 @@ import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -42,7 +42,8 @@ import pyarrow as pa
 from tablepilot.answer import ResultTable
 from tablepilot.catalog import ColumnInfo, TableInfo
 from tablepilot.data.names import clean_column_names, quote_ident, table_name_from, unique_name
-from tablepilot.engines.base import Engine
+from tablepilot.engines.base import timeout_error
+from tablepilot.engines.sampling import SampledEngine
 from tablepilot.errors import ConfigError, GuardError, LoadError, QueryError
 from tablepilot.sql.guard import FORBIDDEN_FUNCTION_PREFIXES, FORBIDDEN_FUNCTIONS
 
@@ -178,7 +179,7 @@ def _first_line(exc: BaseException) -> str:
 # -- the engine ---------------------------------------------------------------------------------
 
 
-class SparkEngine(Engine):
+class SparkEngine(SampledEngine):
     """Tables as temporary views of one private Spark session; queries checked by Spark's parser first."""
 
     dialect = "spark"
@@ -331,11 +332,7 @@ class SparkEngine(Engine):
         if worker.is_alive():
             context.cancelJobGroup(group)
             worker.join(10)
-            raise QueryError(
-                f"the query took longer than {timeout_s:g} s and was stopped",
-                hint="simplify it: filter early, aggregate before joining, avoid cross joins",
-                sql=sql,
-            )
+            raise timeout_error(sql, timeout_s)
         if "error" in outcome:
             exc = outcome["error"]
             raise QueryError(_first_line(exc), hint=self._hint(exc), sql=sql) from exc
@@ -357,18 +354,9 @@ class SparkEngine(Engine):
 
     # -- profiling ---------------------------------------------------------------------------------
 
-    def profile_connection(self) -> duckdb.DuckDBPyConnection:
-        """An in-memory DuckDB with a sample of every table (all rows up to ``sample_rows``), same names."""
-        with self._mutex:
-            if self._profile_con is None:
-                con = duckdb.connect(":memory:")
-                for info in self._tables.values():
-                    data = self._sample(info)
-                    con.register("__tablepilot_sample", data)
-                    con.execute(f"CREATE TABLE {quote_ident(info.name)} AS SELECT * FROM __tablepilot_sample")
-                    con.unregister("__tablepilot_sample")
-                self._profile_con = con
-            return self._profile_con
+    def _samples(self) -> Iterator[tuple[str, pa.Table]]:
+        for info in self._tables.values():
+            yield info.name, self._sample(info)
 
     def _sample(self, info: TableInfo) -> pa.Table:
         df = self._spark.table(_backquote(info.name))
@@ -380,21 +368,13 @@ class SparkEngine(Engine):
 
     def close(self) -> None:
         with self._mutex:
-            if self._profile_con is not None:
-                self._profile_con.close()
-                self._profile_con = None
+            self._close_profile()
             for view in self._views:
                 try:
                     self._spark.catalog.dropTempView(view)
                 except Exception:  # noqa: BLE001 - the JVM may already be gone at exit
                     break
             self._views.clear()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class _PlanCheck:
