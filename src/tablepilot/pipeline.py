@@ -35,6 +35,8 @@ from tablepilot.sql.requote import requote
 from tablepilot.sql.retarget import retarget_single_table
 
 CANNOT_ANSWER = "CANNOT_ANSWER"
+#: when greedy decoding repeats a failed query, one sampled try at this temperature finds another
+SAMPLED_RETRY_TEMPERATURE = 0.7
 
 Progress = Callable[[str], None]
 
@@ -248,12 +250,13 @@ def ask_question(
     known_names = [*table_names, *(c.name for t in context.tables for c in t.columns)]
     fallback: tuple[str, ResultTable] | None = None
     last_error: TablepilotError | None = None
+    temperature = 0.0
 
     for _ in range(options.max_attempts):
         say("writing SQL")
         try:
             completion = llm.complete(
-                messages, temperature=0.0, max_tokens=options.max_tokens, stop=["\n```"]
+                messages, temperature=temperature, max_tokens=options.max_tokens, stop=["\n```"]
             )
         except TablepilotError as exc:
             last_error = exc
@@ -281,8 +284,13 @@ def ask_question(
             answer.attempts.append(Attempt(sql=sql))
             answer.sql = sql
             return _unanswerable(answer, question, started)
-        if any(a.sql == sql for a in answer.attempts):
-            break  # greedy decoding repeated itself: another try would fail the same way
+        repeated = next((a for a in answer.attempts if a.sql == sql), None)
+        if repeated is not None:
+            if repeated.error is None or temperature > 0:
+                break  # it stands by a query that ran, or sampling repeated a failed one too
+            temperature = SAMPLED_RETRY_TEMPERATURE  # greedy decoding repeated itself: sample once instead
+            messages.pop()
+            continue
         try:
             if context.knowledge is not None:  # metric names → their exact expression
                 sql = knowledge_hooks.rewrite(context.knowledge, sql, known_names, context.engine.dialect)

@@ -224,7 +224,7 @@ def ask_with_python(
         if any(a.kind == "python" and a.sql == code for a in answer.attempts):
             if temperature > 0:
                 break  # sampling repeated it too: another try would fail the same way
-            temperature = 0.7  # greedy decoding repeated itself: sample a different program once
+            temperature = 0.7  # greedy decoding repeated itself: sample a different program once (as for SQL)
             messages.pop()
             continue
         say("running in the sandbox")

@@ -44,9 +44,12 @@ KIND_HINTS = {
     "dropna": 'SELECT * FROM "t" WHERE "c" IS NOT NULL',
     "convert": 'SELECT * REPLACE (TRY_CAST("c" AS DATE) AS "c") FROM "t"',
     "aggregate": 'SELECT "g", SUM("x") AS "x" FROM "t" GROUP BY "g"',
+    # conditional aggregation rather than DuckDB's PIVOT statement: the 1.5B model kept writing
+    # "SELECT … FROM t PIVOT SUM(x) ON c", which no dialect parses, and it knows FILTER well
     "pivot": (
-        'PIVOT "t" ON "column whose values become columns" USING SUM("value") GROUP BY "row column" '
-        "(a statement of its own: no SELECT before PIVOT)"
+        'SELECT "row column", SUM("value") FILTER (WHERE "col" = \'v1\') AS "v1", '
+        'SUM("value") FILTER (WHERE "col" = \'v2\') AS "v2" FROM "t" GROUP BY "row column" '
+        "(one column for each value of \"col\" listed in the table description)"
     ),
     "unpivot": 'UNPIVOT "t" ON "c1", "c2" INTO NAME "name" VALUE "value"',
     "join": 'SELECT * FROM "a" LEFT JOIN "b" USING ("key")',
