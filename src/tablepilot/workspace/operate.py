@@ -21,7 +21,7 @@ from tablepilot.data.names import quote_ident
 from tablepilot.engines.duckdb_engine import DuckDBEngine
 from tablepilot.errors import TablepilotError, WorkspaceError
 from tablepilot.export import arrow_from_rows
-from tablepilot.pipeline import Progress, Turn, ask_question
+from tablepilot.pipeline import Progress, Turn, answer_sql, ask_question
 from tablepilot.workspace.intent import Intent
 from tablepilot.workspace.store import DerivedTable
 
@@ -49,7 +49,7 @@ KIND_HINTS = {
     "pivot": (
         'SELECT "row column", SUM("value") FILTER (WHERE "col" = \'v1\') AS "v1", '
         'SUM("value") FILTER (WHERE "col" = \'v2\') AS "v2" FROM "t" GROUP BY "row column" '
-        "(one column for each value of \"col\" listed in the table description)"
+        '(one column for each value of "col" listed in the table description)'
     ),
     "unpivot": 'UNPIVOT "t" ON "c1", "c2" INTO NAME "name" VALUE "value"',
     "join": 'SELECT * FROM "a" LEFT JOIN "b" USING ("key")',
@@ -99,6 +99,23 @@ def _name_pattern(name: str) -> str:
     return rf"(?<![A-Za-z0-9_]){word}(?![A-Za-z0-9_])" if name.isascii() else word
 
 
+def _planned_pivot(session: Session, intent: Intent, question: str) -> Answer | None:
+    """A pivot whose three columns the request names plainly, made without a model call."""
+    from tablepilot.workspace.pivot_plan import plan_pivot, start_table
+
+    latest = session.workspace.latest
+    table = start_table(question, session.context.tables, latest.name if latest else None)
+    try:
+        sql = plan_pivot(question, table, session.engine, session.options.timeout_s) if table else None
+        answer = answer_sql(session.context, question, sql, session.options) if sql else None
+    except TablepilotError:
+        return None  # the model gets its turn
+    if answer is not None:
+        answer.backend, answer.model = session.llm.backend, session.llm.model
+        answer.notes.append("pivot read from the request's column names (no model call)")
+    return answer
+
+
 def run_operation(
     session: Session, intent: Intent, question: str, progress: Progress | None = None
 ) -> Answer:
@@ -131,7 +148,8 @@ def run_operation(
                 name, answer.sql, kind="name", request=question, turns_before=turns, turns_after=turns
             )
         else:
-            answer = ask_question(
+            planned = _planned_pivot(session, intent, question) if "pivot" in intent.kinds else None
+            answer = planned or ask_question(
                 session.context,
                 session.llm,
                 question,
