@@ -16,7 +16,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -90,7 +89,7 @@ def main() -> None:
 
     if args.suite.exists() and args.questions > 0:
         times = sorted(suite_times(llm, args.suite, args.questions))
-        p90 = times[min(len(times) - 1, int(round(0.9 * (len(times) - 1))))]
+        p90 = times[min(len(times) - 1, round(0.9 * (len(times) - 1)))]
         print(
             f"{args.suite.name}, first {len(times)} questions: median {statistics.median(times):.2f} s, "
             f"p90 {p90:.2f} s"

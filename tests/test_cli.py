@@ -38,6 +38,7 @@ def run_cli(
     env.update(extra_env or {})
     return subprocess.run(
         [sys.executable, "-m", "tablepilot", *args],
+        check=False,
         input=stdin,
         capture_output=True,
         text=True,
