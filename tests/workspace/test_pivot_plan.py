@@ -59,3 +59,21 @@ def test_a_plain_pivot_is_made_without_a_model_call(tmp_path: Path) -> None:
         {"月份": "2023-01", "华东": 100, "华南": 200},
         {"月份": "2023-02", "华东": 350, "华南": None},
     ]
+
+
+def test_the_table_holding_the_named_columns_is_the_start() -> None:
+    from tablepilot.workspace.intent import classify
+    from tablepilot.workspace.operate import task_text
+    from tablepilot.workspace.store import DerivedTable
+
+    customers = TableInfo("customers", (ColumnInfo("客户ID", "VARCHAR"), ColumnInfo("城市", "VARCHAR")), 3)
+    pivot = TableInfo("透视7", (ColumnInfo("月份", "VARCHAR"), ColumnInfo("华东", "DOUBLE")), 3)
+    latest = DerivedTable.__new__(DerivedTable)
+    object.__setattr__(latest, "name", "透视7")
+    request = "把客户表里城市为空的填充为 未知"
+    intent = classify(request)
+    assert intent is not None
+    text = task_text(intent, latest, request, [ORDERS, customers, pivot])
+    assert 'Start from the table "customers"' in text
+    assert "latest table" not in task_text(intent, latest, "把 orders 表里地区为空的填充为 未知", [ORDERS, customers, pivot])
+    assert 'latest table "透视7"' in task_text(intent, latest, "把华东为空的填充为 0", [ORDERS, customers, pivot])

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from tablepilot.answer import Answer
 from tablepilot.answer_text import question_language
+from tablepilot.catalog import TableInfo
 from tablepilot.data.names import quote_ident
 from tablepilot.engines.duckdb_engine import DuckDBEngine
 from tablepilot.errors import TablepilotError, WorkspaceError
@@ -60,11 +61,12 @@ KIND_HINTS = {
 
 
 def task_text(
-    intent: Intent, latest: DerivedTable | None, question: str = "", tables: Sequence[str] = ()
+    intent: Intent, latest: DerivedTable | None, question: str = "", tables: Sequence[TableInfo] = ()
 ) -> str:
     """The instruction that turns the ask loop's "answer this" into "write the whole new table".
 
-    A table the request names (``tables`` found in ``question``) is said outright: a small model told
+    A table the request names, or the one table holding the columns it names when the latest table
+    lacks them ("把客户表里城市为空的…" after a pivot of orders), is said outright: a small model told
     "the latest table unless the request names another" keeps starting from the latest one."""
     lines = [
         (
@@ -73,7 +75,7 @@ def task_text(
             "No LIMIT unless the request asks for a number of rows."
         )
     ]
-    named = named_tables(question, tables)
+    named = named_tables(question, [t.name for t in tables]) or _holding_columns(question, tables, latest)
     if named:
         lines.append(
             "Start from the table " + ", ".join(quote_ident(t) for t in named) + " (named in the request)."
@@ -86,6 +88,20 @@ def task_text(
     if hints:
         lines.append("DuckDB pattern: " + "; ".join(hints))
     return "\n".join(lines)
+
+
+def _holding_columns(question: str, tables: Sequence[TableInfo], latest: DerivedTable | None) -> list[str]:
+    """The one table that has every column the request names, when the latest table does not."""
+    asked = {
+        c for t in tables for c in t.column_names if len(c) >= 2 and re.search(_name_pattern(c), question)
+    }
+    by_name = {t.name: t for t in tables}
+    if not asked or (
+        latest is not None and latest.name in by_name and asked <= set(by_name[latest.name].column_names)
+    ):
+        return []
+    holding = [t.name for t in tables if asked <= set(t.column_names)]
+    return holding if len(holding) == 1 else []
 
 
 def named_tables(question: str, tables: Sequence[str]) -> list[str]:
@@ -156,7 +172,7 @@ def run_operation(
                 history=session.history,
                 options=replace(session.options, method="sql"),  # a table is made by one SELECT
                 progress=progress,
-                task=task_text(intent, workspace.latest, question, [t.name for t in session.context.tables]),
+                task=task_text(intent, workspace.latest, question, session.context.tables),
             )
             if answer.error is not None or answer.sql is None:
                 return answer
