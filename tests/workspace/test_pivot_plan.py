@@ -33,7 +33,10 @@ ORDERS = TableInfo(
         ("把 orders 表按月份透视，地区做列，值是销售额的合计", ("月份", "地区", "销售额", "SUM")),
         ("按月份透视，地区作为列，销售额求平均", ("月份", "地区", "销售额", "AVG")),
         ("pivot by month with region as columns, summing sales", ("month", "region", "sales", "SUM")),
-        ("按月透视，地区做列，值是销售额", ("月", "地区", "销售额", "SUM")),  # two numbers: the value follows 值
+        (
+            "按月透视，地区做列，值是销售额",
+            ("月", "地区", "销售额", "SUM"),
+        ),  # two numbers: the value follows 值
         ("按月份透视销售额", None),  # which column spreads is not said
         ("按月份和地区透视，值是销售额", None),
         ("把地区做列", None),
@@ -75,5 +78,26 @@ def test_the_table_holding_the_named_columns_is_the_start() -> None:
     assert intent is not None
     text = task_text(intent, latest, request, [ORDERS, customers, pivot])
     assert 'Start from the table "customers"' in text
-    assert "latest table" not in task_text(intent, latest, "把 orders 表里地区为空的填充为 未知", [ORDERS, customers, pivot])
-    assert 'latest table "透视7"' in task_text(intent, latest, "把华东为空的填充为 0", [ORDERS, customers, pivot])
+    assert "latest table" not in task_text(
+        intent, latest, "把 orders 表里地区为空的填充为 未知", [ORDERS, customers, pivot]
+    )
+    assert 'latest table "透视7"' in task_text(
+        intent, latest, "把华东为空的填充为 0", [ORDERS, customers, pivot]
+    )
+
+
+def test_a_loaded_table_wins_over_copies_holding_the_same_columns() -> None:
+    from tablepilot.workspace.intent import classify
+    from tablepilot.workspace.operate import task_text
+    from tablepilot.workspace.store import MADE_HERE
+
+    customers = TableInfo(
+        "customers", (ColumnInfo("客户ID", "VARCHAR"), ColumnInfo("城市", "VARCHAR")), 3, source="c.csv"
+    )
+    joined = TableInfo(
+        "合并5", (ColumnInfo("订单号", "BIGINT"), ColumnInfo("城市", "VARCHAR")), 3, source=MADE_HERE
+    )
+    request = "把客户表里城市为空的填充为 未知"
+    intent = classify(request)
+    assert intent is not None
+    assert 'Start from the table "customers"' in task_text(intent, None, request, [ORDERS, customers, joined])

@@ -24,7 +24,7 @@ from tablepilot.errors import TablepilotError, WorkspaceError
 from tablepilot.export import arrow_from_rows
 from tablepilot.pipeline import Progress, Turn, answer_sql, ask_question
 from tablepilot.workspace.intent import Intent
-from tablepilot.workspace.store import DerivedTable
+from tablepilot.workspace.store import MADE_HERE, DerivedTable
 
 if TYPE_CHECKING:
     from tablepilot.session import Session
@@ -100,8 +100,12 @@ def _holding_columns(question: str, tables: Sequence[TableInfo], latest: Derived
         latest is not None and latest.name in by_name and asked <= set(by_name[latest.name].column_names)
     ):
         return []
-    holding = [t.name for t in tables if asked <= set(t.column_names)]
-    return holding if len(holding) == 1 else []
+    holding = [t for t in tables if asked <= set(t.column_names)]
+    loaded = [t for t in holding if t.source != MADE_HERE]  # "客户表" means the loaded one, not a copy
+    for group in (holding, loaded):
+        if len(group) == 1:
+            return [group[0].name]
+    return []
 
 
 def named_tables(question: str, tables: Sequence[str]) -> list[str]:

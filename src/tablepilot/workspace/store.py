@@ -79,6 +79,10 @@ KIND_NAMES_EN = {
 }
 
 
+#: the ``source`` of a table made in the session (``TableInfo.source`` of loaded tables is their path)
+MADE_HERE = "(made in this session)"
+
+
 @dataclass(frozen=True)
 class DerivedTable:
     """One table the conversation made: its name, the request and the SQL that made it."""
@@ -96,7 +100,7 @@ class DerivedTable:
             name=self.name,
             columns=self.columns,
             row_count=self.row_count,
-            source="(made in this session)",
+            source=MADE_HERE,
             description=self.request,
         )
 
