@@ -55,8 +55,9 @@ KIND_HINTS = {
     "unpivot": 'UNPIVOT "t" ON "c1", "c2" INTO NAME "name" VALUE "value"',
     "join": 'SELECT * FROM "a" LEFT JOIN "b" USING ("key")',
     "union": 'SELECT * FROM "a" UNION ALL BY NAME SELECT * FROM "b"',
-    "topn": 'SELECT * FROM "t" ORDER BY "c" DESC LIMIT 10',
-    "sample": 'SELECT * FROM "t" USING SAMPLE 100 ROWS',
+    # <n> rather than a number: the model copied "100" into "随机抽 5 行"
+    "topn": 'SELECT * FROM "t" ORDER BY "c" DESC LIMIT <n> (n = the number of rows asked for)',
+    "sample": 'SELECT * FROM "t" USING SAMPLE <n> ROWS (n = the number of rows asked for)',
 }
 
 
