@@ -258,3 +258,12 @@ def test_unquoted_names_are_mended_and_a_repeated_reply_stops_the_loop(tmp_path:
         failed = s.ask("anything?")
     # the second identical reply gets one sampled retry; a third identical one ends it
     assert stuck.calls == 3 and failed.error is not None and len(failed.attempts) == 1
+
+
+def test_a_query_too_deep_to_parse_is_a_guard_error_not_a_crash(sales: Path) -> None:
+    deep = "SELECT " + "lower(" * 900 + '"地区"' + ")" * 900 + ' FROM "sales"'
+    llm = FakeLLM([fenced(deep)] * 5)
+    with Session([sales], llm=llm, options=AskOptions(python_fallback_attempts=0)) as s:
+        a = s.ask("地区是什么？")
+    assert a.error is not None and a.error["code"] == "guard_error"
+    assert "too deeply" in a.error["message"] or "too complex" in a.error["message"] or "long" in a.error["message"]

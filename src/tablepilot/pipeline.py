@@ -413,8 +413,10 @@ def _checked(sql: str, dialect: str, tables: list[str]) -> str:
     try:
         return check_readonly(sql, dialect=dialect, tables=tables)
     except GuardError as exc:
-        fixed = retarget_single_table(sql, tables[0], dialect=dialect) if len(tables) == 1 else None
-        if exc.data.get("reason") != "unknown_table" or fixed is None:
+        if exc.data.get("reason") != "unknown_table" or len(tables) != 1:
+            raise  # only a wrong table name is mended (a query too deep to parse must not be parsed again)
+        fixed = retarget_single_table(sql, tables[0], dialect=dialect)
+        if fixed is None:
             raise
         return check_readonly(fixed, dialect=dialect, tables=tables)
 

@@ -17,7 +17,7 @@ def retarget_single_table(sql: str, table: str, *, dialect: str = "duckdb") -> s
     """``sql`` with every unknown table name replaced by ``table``; None when nothing needed it."""
     try:
         tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
-    except sqlglot.errors.ParseError:
+    except (sqlglot.errors.ParseError, RecursionError):  # a query too deep for the parser is not mended
         return None
     ctes = {cte.alias_or_name.casefold() for cte in tree.find_all(exp.CTE)}
     changed = False
