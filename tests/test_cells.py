@@ -147,6 +147,9 @@ DATES: list[tuple[str, PartialDate | None]] = [
     ("12/25/2020", PartialDate(2020, 12, 25)),
     ("05.06.1998", PartialDate(1998, 6, 5)),  # dotted: day first
     ("March 3, 1996[4]", PartialDate(1996, 3, 3)),
+    ("17-Apr-75", PartialDate(1975, 4, 17)),  # two-digit years as strptime's %y: 69-99 → 19xx
+    ("3-Jan-05", PartialDate(2005, 1, 3)),
+    ("17-Foo-75", None),
     ("1-4-1915", None),  # 1 April or January 4: ambiguous
     ("1998", None),  # a number
     ("2001-02", None),  # a season

@@ -311,6 +311,7 @@ _DATE_PATTERNS = [
     re.compile(rf"{_MONTH_NAME},?\s+(?P<y>\d{{4}})", re.IGNORECASE),
     re.compile(rf"{_MONTH_NAME}\s+(?P<d>\d{{1,2}}){_ORD}", re.IGNORECASE),
     re.compile(rf"(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH_NAME}", re.IGNORECASE),
+    re.compile(rf"(?P<d>\d{{1,2}})[- ]{_MONTH_NAME}[- ](?P<yy>\d{{2}})", re.IGNORECASE),  # 17-Apr-75
 ]
 _NUMERIC_DMY = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})")
 
@@ -341,6 +342,8 @@ def _read_date(s: str) -> PartialDate | None:
         if pattern.pattern == r"(?P<y>\d{4})-(?P<mo>\d{2})" and month == (int(parts["y"]) + 1) % 100:
             return None  # "2001-02" is a season, not February 2001
         year = int(parts["y"]) if parts.get("y") else None
+        if parts.get("yy"):  # two-digit years as strptime's %y reads them: 69-99 → 19xx, 00-68 → 20xx
+            year = int(parts["yy"]) + (1900 if int(parts["yy"]) >= 69 else 2000)
         day = int(parts["d"]) if parts.get("d") else None
         return _valid(year, month, day)
     m = _NUMERIC_DMY.fullmatch(s)
