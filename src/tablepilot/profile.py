@@ -126,6 +126,11 @@ def _base(type_name: str) -> str:
     return type_name.upper().split("(")[0].strip()
 
 
+def is_numeric_type(type_name: str) -> bool:
+    """A DuckDB number type, parameters ignored (``DECIMAL(18,3)``); ``INTERVAL`` is not one."""
+    return _base(type_name) in _NUMERIC
+
+
 def table_infos_from_connection(con: duckdb.DuckDBPyConnection) -> list[TableInfo]:
     """TableInfo for every table and view in the connection's main schema (sorted by name)."""
     rows = con.execute(

@@ -8,7 +8,6 @@ sandbox returned, exactly as SQL answers come from what the engine returned.
 
 from __future__ import annotations
 
-import keyword
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -22,6 +21,7 @@ from tablepilot.engines.base import Engine
 from tablepilot.errors import BackendError, SandboxError, TablepilotError
 from tablepilot.llm.base import LLM, Message
 from tablepilot.sandbox.base import Sandbox, SandboxResult
+from tablepilot.sandbox.worker import plain_name
 
 if TYPE_CHECKING:
     import pyarrow
@@ -30,8 +30,6 @@ CANNOT_ANSWER = "CANNOT_ANSWER"
 #: Tables are copied into the sandbox as Parquet; beyond this the SQL path (which stays in DuckDB) is
 #: the right tool, and the copy alone would take longer than an answer should.
 MAX_SANDBOX_ROWS = 2_000_000
-#: Names the worker defines itself; a table with such a name is reached through ``tables[...]``.
-_RESERVED = frozenset({"pd", "np", "tables", "df", "result"})
 _PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "pandas"})
 _FENCE = re.compile(r"```[ \t]*([\w+-]*)[ \t]*\n(.*?)(?:```|\Z)", re.DOTALL)
 
@@ -125,8 +123,7 @@ def frame_names(tables: Sequence[TableInfo]) -> str:
     """How each table is reached inside the sandbox (mirrors ``sandbox.worker.load_tables``)."""
     names = []
     for t in tables:
-        plain = t.name.isidentifier() and not keyword.iskeyword(t.name) and t.name not in _RESERVED
-        names.append(f"`{t.name}`" if plain else f"`tables[{t.name!r}]`")
+        names.append(f"`{t.name}`" if plain_name(t.name) else f"`tables[{t.name!r}]`")
     text = ", ".join(names)
     if len(tables) == 1:
         text += " (also `df`)"

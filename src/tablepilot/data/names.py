@@ -66,3 +66,10 @@ def clean_column_names(names: Sequence[object]) -> tuple[list[str], list[str]]:
             notes.append(f"column {i} name {name!r} repeats an earlier column; renamed to {unique!r}")
         out.append(unique)
     return out, notes
+
+
+def mention_pattern(name: str) -> str:
+    """A regex for ``name`` mentioned in a request: ASCII names as whole words ("orders" is not in
+    "reorders"); CJK text has no word boundaries, so there the name itself."""
+    word = re.escape(name)
+    return rf"(?<![A-Za-z0-9_]){word}(?![A-Za-z0-9_])" if name.isascii() else word

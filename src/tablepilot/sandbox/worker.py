@@ -257,13 +257,18 @@ def _cpu_window(seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
+def plain_name(name: str) -> bool:
+    """Whether a table is also a variable of its own name (else only ``tables[name]``)."""
+    return name.isidentifier() and not keyword.iskeyword(name) and name not in RESERVED
+
+
 def load_tables(paths: dict[str, str], ns: dict[str, Any]) -> dict[str, list[int]]:
     import pandas as pd
 
     tables = {name: pd.read_parquet(path) for name, path in paths.items()}
     ns["tables"] = tables
     for name, frame in tables.items():
-        if name.isidentifier() and not keyword.iskeyword(name) and name not in RESERVED:
+        if plain_name(name):
             ns.setdefault(name, frame)
     if len(tables) == 1:
         ns["df"] = next(iter(tables.values()))

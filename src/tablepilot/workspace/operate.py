@@ -18,7 +18,7 @@ import pyarrow as pa
 from tablepilot.answer import Answer
 from tablepilot.answer_text import question_language
 from tablepilot.catalog import TableInfo
-from tablepilot.data.names import quote_ident
+from tablepilot.data.names import mention_pattern, quote_ident
 from tablepilot.engines.duckdb_engine import DuckDBEngine
 from tablepilot.errors import TablepilotError, WorkspaceError
 from tablepilot.export import arrow_from_rows
@@ -94,7 +94,7 @@ def task_text(
 def _holding_columns(question: str, tables: Sequence[TableInfo], latest: DerivedTable | None) -> list[str]:
     """The one table that has every column the request names, when the latest table does not."""
     asked = {
-        c for t in tables for c in t.column_names if len(c) >= 2 and re.search(_name_pattern(c), question)
+        c for t in tables for c in t.column_names if len(c) >= 2 and re.search(mention_pattern(c), question)
     }
     by_name = {t.name: t for t in tables}
     if not asked or (
@@ -111,13 +111,8 @@ def _holding_columns(question: str, tables: Sequence[TableInfo], latest: Derived
 
 def named_tables(question: str, tables: Sequence[str]) -> list[str]:
     """Tables a request names: whole words for ASCII names, the longest match when names overlap."""
-    found = [t for t in tables if re.search(_name_pattern(t), question, re.IGNORECASE)]
+    found = [t for t in tables if re.search(mention_pattern(t), question, re.IGNORECASE)]
     return [t for t in found if not any(t != o and t.casefold() in o.casefold() for o in found)]
-
-
-def _name_pattern(name: str) -> str:
-    word = re.escape(name)
-    return rf"(?<![A-Za-z0-9_]){word}(?![A-Za-z0-9_])" if name.isascii() else word
 
 
 def _planned_pivot(session: Session, intent: Intent, question: str) -> Answer | None:

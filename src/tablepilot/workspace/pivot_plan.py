@@ -14,8 +14,9 @@ import re
 from collections.abc import Sequence
 
 from tablepilot.catalog import TableInfo
-from tablepilot.data.names import quote_ident, quote_literal
+from tablepilot.data.names import mention_pattern, quote_ident, quote_literal
 from tablepilot.engines.base import Engine
+from tablepilot.profile import is_numeric_type
 
 MAX_PIVOT_COLUMNS = 50
 _AS_COLUMNS = re.compile(
@@ -29,14 +30,11 @@ _AGGREGATES = (
     ("COUNT", re.compile(r"个数|笔数|次数|\bcount\b|\bnumber of\b", re.IGNORECASE)),
 )
 _VALUE_CUE = re.compile(r"值|合计|总和|求和|汇总|\bvalues?\b|\bsum(?:ming)?\b|\btotals?\b", re.IGNORECASE)
-_NUMERIC = ("INT", "DOUBLE", "FLOAT", "REAL", "DECIMAL", "NUMERIC")
 
 
 def _position(question: str, name: str) -> int:
-    if name.isascii():
-        m = re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", question, re.IGNORECASE)
-        return m.start() if m else -1
-    return question.find(name)
+    m = re.search(mention_pattern(name), question, re.IGNORECASE)
+    return m.start() if m else -1
 
 
 def _mentioned(question: str, table: TableInfo) -> list[tuple[int, str]]:
@@ -51,7 +49,7 @@ def _mentioned(question: str, table: TableInfo) -> list[tuple[int, str]]:
 
 def _is_numeric(table: TableInfo, name: str) -> bool:
     col = next(c for c in table.columns if c.name == name)
-    return any(n in col.type.upper() for n in _NUMERIC)
+    return is_numeric_type(col.type)
 
 
 def pivot_roles(question: str, table: TableInfo) -> tuple[str, str, str, str] | None:
