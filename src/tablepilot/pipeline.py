@@ -230,8 +230,10 @@ def ask_question(
         description, notes = prepared.description, prepared.notes
         asked = {t.question for t in turns}  # few-shot examples first, then the conversation
         turns = [Turn(e.question, e.sql) for e in prepared.examples if e.question not in asked] + turns
-    python_problem = python.unavailable() if python is not None else "no sandbox was set up for this session"
-    if choose_method(question, options.method) == "python":
+    if choose_method(question, options.method) == "python":  # the sandbox is probed only when wanted
+        python_problem = (
+            python.unavailable() if python is not None else "no sandbox was set up for this session"
+        )
         if python_problem is None and python is not None:
             return _python_answer(
                 context, llm, python, question, description, history, answer, options, say, started
@@ -326,7 +328,7 @@ def ask_question(
     sql_failed = isinstance(
         last_error, (GuardError, QueryError)
     )  # not "no SQL at all": Python would not help
-    if sql_failed and options.method == "auto" and python is not None and python_problem is None:
+    if sql_failed and options.method == "auto" and python is not None and python.unavailable() is None:
         answer.notes.append("SQL did not work for this question; answered with Python in the sandbox.")
         fallback_options = replace(options, max_attempts=options.python_fallback_attempts)
         tried = _python_answer(
@@ -386,12 +388,7 @@ def _python_answer(
     answer.method = "python"
     answer.code = code
     answer.sql = None
-    answer.columns = list(result.columns)
-    answer.rows = [list(r) for r in result.rows]
-    answer.truncated = result.truncated
-    answer.answer = answer_values(result, {}, question)
-    answer.text = compose_text(question, result, {})
-    answer.chart = recommend_chart(question, answer.columns, [[json_cell(v) for v in r] for r in answer.rows])
+    _fill(answer, question, result, {})
     answer.seconds = round(time.perf_counter() - started, 3)
     return answer
 
@@ -464,16 +461,20 @@ def _finish(
     explain: bool = False,
 ) -> Answer:
     answer.sql = sql
-    answer.columns = list(result.columns)
-    answer.rows = [list(r) for r in result.rows]
-    answer.truncated = result.truncated
-    display = _result_display(context, sql, result)
-    answer.answer = answer_values(result, display, question)
-    answer.text = compose_text(question, result, display)
-    answer.chart = recommend_chart(question, answer.columns, [[json_cell(v) for v in r] for r in answer.rows])
+    _fill(answer, question, result, _result_display(context, sql, result))
     knowledge_hooks.finish(context.knowledge, answer, question, context.engine.dialect, explain=explain)
     answer.seconds = round(time.perf_counter() - started, 3)
     return answer
+
+
+def _fill(answer: Answer, question: str, result: ResultTable, display: Display) -> None:
+    """The answer's values, sentence, table and chart, all from the executed result (SQL or Python)."""
+    answer.columns = list(result.columns)
+    answer.rows = [list(r) for r in result.rows]
+    answer.truncated = result.truncated
+    answer.answer = answer_values(result, display, question)
+    answer.text = compose_text(question, result, display)
+    answer.chart = recommend_chart(question, answer.columns, [[json_cell(v) for v in r] for r in answer.rows])
 
 
 def _result_display(context: DataContext, sql: str, result: ResultTable) -> Display:
