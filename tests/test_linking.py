@@ -255,3 +255,42 @@ def test_an_english_question_links_a_cell_with_a_transliteration() -> None:
     index = ValueIndex.build(con, table_infos_from_connection(con))
     links = index.link("what is the total population in dzhebariki-khaya?")
     assert [ln.value for ln in links] == ["Dzhebariki-Khaya\n(Джебарики-Хая)"]
+
+
+@pytest.fixture
+def fights() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute('CREATE TABLE fights ("Location" VARCHAR, "Event" VARCHAR, "Round" VARCHAR)')
+    con.execute(
+        """INSERT INTO fights VALUES
+        ('Utrecht, Netherlands', 'Gala Night', 'Game 1'),
+        ('Rotterdam, Netherlands', 'Victory Cup', 'Game 2'),
+        ('Turnhout, Belgium', 'Gala Night', 'Game 3'),
+        ('Lommel, Belgium', 'Ring Wars', 'Game 4'),
+        ('Paris, France', 'Ring Wars', 'Game 5')"""
+    )
+    return con
+
+
+def test_a_word_inside_several_cells_becomes_one_contains_link(fights: duckdb.DuckDBPyConnection) -> None:
+    index = ValueIndex.build(fights, table_infos_from_connection(fights))
+    links = index.link("how many matches were held in the netherlands?")
+    contains = [ln for ln in links if ln.contains]
+    assert [(ln.column, ln.value) for ln in contains] == [("Location", "Netherlands")]
+    assert contains[0].example in ("Utrecht, Netherlands", "Rotterdam, Netherlands")
+    # a word in most values of a column names its kind of thing, not a filter
+    assert not any(ln.contains for ln in index.link("which game was in paris?") if ln.column == "Round")
+    # a column with a value equal to the question's words gets the exact link, not the word one
+    exact = index.link("how many gala night events in belgium?")
+    assert ("Event", "Gala Night") in [(ln.column, ln.value) for ln in exact if not ln.contains]
+    assert not any(ln.contains and ln.column == "Event" for ln in exact)
+    assert [(ln.column, ln.value) for ln in exact if ln.contains] == [("Location", "Belgium")]
+
+
+def test_accents_of_latin_letters_do_not_block_a_link() -> None:
+    con = duckdb.connect()
+    con.execute('CREATE TABLE towns ("Place" VARCHAR)')
+    con.execute("INSERT INTO towns VALUES ('Đurđevo'), ('Žabalj'), ('Novi Sad'), ('All places')")
+    index = ValueIndex.build(con, table_infos_from_connection(con))
+    assert values_of(index.link("which place has more jews, durdevo or zabalj?")) == ["Đurđevo", "Žabalj"]
+    assert normalize("がぎ 한국 华东") == "がぎ 한국 华东"  # only Latin letters lose their accents

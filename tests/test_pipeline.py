@@ -267,3 +267,15 @@ def test_a_query_too_deep_to_parse_is_a_guard_error_not_a_crash(sales: Path) -> 
         a = s.ask("地区是什么？")
     assert a.error is not None and a.error["code"] == "guard_error"
     assert "too deeply" in a.error["message"] or "too complex" in a.error["message"] or "long" in a.error["message"]
+
+
+def test_a_word_inside_cells_is_offered_as_ilike() -> None:
+    engine = text_engine(
+        "fights",
+        {"Location": ["Utrecht, Netherlands", "Rotterdam, Netherlands", "Lommel, Belgium", "Paris, France"]},
+    )
+    llm = FakeLLM([fenced("SELECT COUNT(*) FROM \"fights\" WHERE \"Location\" ILIKE '%Netherlands%'")])
+    with Session(engine=engine, llm=llm) as s:
+        a = s.ask("how many matches were held in the netherlands?")
+    assert "\"Location\" ILIKE '%Netherlands%' (cells such as '" in llm.prompts[0][-1].content
+    assert a.answer == ["2"]

@@ -14,6 +14,9 @@ Matching, in order of trust (precision first):
 * partial: the value's grams (Latin words, CJK character bigrams, numbers) are mostly found in the
   question, weighted by rarity (IDF), so "有限公司" alone does not link every company.
 * numbers: a number in the question equals an indexed number ("2004" ↔ Year 2004, "7169" ↔ "7,169").
+* words inside cells: a rare Latin word of the question is a whole word of some (not most) values of a
+  column and no value equals it ("netherlands" ↔ 'Utrecht, Netherlands', 'Lommel, Netherlands'):
+  one link that stands for all of them, to be used as ``ILIKE '%Netherlands%'``.
 
 Columns with more distinct values than the cap keep only a dict of their normalised values for
 exact lookup of the question's word-aligned substrings (a few thousand dict probes), so "iPhone 15"
@@ -234,9 +237,23 @@ _COMPACT_DROP = re.compile(rf"[^\w{_CJK}]+|_")
 _NUMBER_RE = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?![\w])")
 
 
+#: Latin letters that do not decompose into a base letter + accent
+_LATIN_LETTERS = str.maketrans({"đ": "d", "ð": "d", "ł": "l", "ø": "o", "ı": "i", "ħ": "h", "ŧ": "t"})
+
+
 def normalize(text: str) -> str:
-    """NFKC (full-width → half-width), case-folded, whitespace collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """NFKC (full-width → half-width), case-folded, whitespace collapsed, accents of Latin letters
+    dropped (people type "zabalj" for 'Žabalj'; CJK and kana are left as they are)."""
+    norm = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    if norm.isascii():
+        return norm
+    return "".join(_fold(ch) for ch in norm).translate(_LATIN_LETTERS)
+
+
+def _fold(ch: str) -> str:
+    if not ("\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff"):
+        return ch
+    return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)) or ch
 
 
 def _compact(norm: str) -> str:
@@ -325,6 +342,10 @@ class ValueLink:
     value: str  # the value exactly as stored (cast to text)
     score: float  # 0..1, higher is surer
     matched_text: str  # the part of the (normalised) question that matched
+    #: True when ``value`` is a word found inside several cells of the column ("Netherlands" in
+    #: 'Utrecht, Netherlands', 'Amsterdam, Netherlands'): the filter is ``ILIKE '%value%'``, not ``=``
+    contains: bool = False
+    example: str = ""  # one such cell, for the prompt
 
 
 class ColumnLink(NamedTuple):
@@ -363,6 +384,7 @@ class ValueIndex:
         self._exact = exact
         self._con = con
         self._by_gram: dict[str, list[int]] = defaultdict(list)
+        self._distinct: Counter[tuple[str, str]] = Counter((e.table, e.column) for e in entries)
         df: dict[str, int] = defaultdict(int)
         for i, e in enumerate(entries):
             for g in set(e.grams):
@@ -475,6 +497,8 @@ class ValueIndex:
                 found[key] = (score, text, span)
 
         partial: set[tuple[str, str, str]] = set()
+        q_words = {w for w in re.findall(r"[a-z][a-z'-]*[a-z]", q) if len(w) >= 4 and w not in _STOPWORDS}
+        inside: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         candidates: set[int] = set()
         for g in q_gram_set:
             if _is_meaningful(g) or g.startswith("#"):
@@ -496,6 +520,9 @@ class ValueIndex:
             if score > 0:
                 offer(e, score, text, None)
                 partial.add((e.table, e.column, e.value))
+            for word in q_words:
+                if word != e.norm and _has_word(e.norm, word):
+                    inside[(e.table, e.column, word)].append(e.value)
         subs = _substrings(q) if self._exact else {}
         for (table, column), held in self._exact.items():
             values = (
@@ -528,8 +555,33 @@ class ValueIndex:
             and not ((t, c, v) in partial and (t, c) in whole)
             and not ((t, c, v) in partial and generic[(t, c, text)] >= 3)
         ]
+        links.extend(self._word_links(inside, whole, links))
         links.sort(key=lambda k: (-k.score, k.table, k.column, k.value))
         return links[:limit]
+
+    def _word_links(
+        self,
+        inside: dict[tuple[str, str, str], list[str]],
+        whole: set[tuple[str, str]],
+        links: list[ValueLink],
+    ) -> list[ValueLink]:
+        """One ``contains`` link per (column, question word) found inside several of its values.
+
+        Not for a column that has a value equal to a question phrase, nor for a word in most of a
+        column's values ('Game 1', 'Game 2'…: the word names the column's kind of thing).
+        """
+        out = []
+        for (t, c, word), values in sorted(inside.items()):
+            if (t, c) in whole or len(values) > max(1, int(0.6 * self._distinct[(t, c)])):
+                continue
+            if len(values) == 1 and any(ln.table == t and ln.column == c for ln in links):
+                continue  # the value itself is already linked
+            if any(ln.score > 0.6 and word in ln.matched_text for ln in links):
+                continue  # the word is part of a phrase that matched a whole value elsewhere
+            m = re.search(rf"(?i)(?<![a-z]){re.escape(word)}(?![a-z])", values[0])
+            written = m.group() if m else word
+            out.append(ValueLink(t, c, written, 0.5, word, contains=True, example=values[0]))
+        return out
 
     def _partial(self, e: _Entry, q_grams: set[str]) -> tuple[float, str]:
         """IDF-weighted share of the value's meaningful grams that the question contains."""
@@ -609,6 +661,17 @@ def _substrings(q: str) -> dict[str, tuple[int, int]]:
             if 2 <= j - i <= MAX_VALUE_CHARS:
                 out.setdefault(q[i:j], (i, j))
     return out
+
+
+def _has_word(norm: str, word: str) -> bool:
+    """``word`` occurs in ``norm`` between non-letters ("netherlands" in "utrecht, netherlands")."""
+    start = norm.find(word)
+    while start >= 0:
+        end = start + len(word)
+        if (start == 0 or not norm[start - 1].isalpha()) and (end == len(norm) or not norm[end].isalpha()):
+            return True
+        start = norm.find(word, start + 1)
+    return False
 
 
 def _value_can_link(e: _Entry) -> bool:

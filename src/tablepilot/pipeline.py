@@ -186,6 +186,9 @@ def _link_hint(links: Sequence[ValueLink], question: str) -> str:
         if several_tables:
             column = f"{quote_ident(ln.table)}.{column}"
         value = ln.value
+        if ln.contains:
+            lines.append(f"- {column} ILIKE {quote_literal('%' + value + '%')} (cells such as {quote_literal(ln.example)})")
+            continue
         asked = question.casefold()
         word = max((w for w in re.findall(r"\w+", value) if w.casefold() in asked), key=len, default="")
         if ("\n" in value or len(value) > 40) and len(word) >= 3:

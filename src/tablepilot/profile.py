@@ -462,7 +462,7 @@ def _plans(profiles: Sequence[TableProfile], question: str | None, links: Sequen
     for t in profiles:
         linked: dict[str, list[str]] = {}
         for link in links:
-            if link.table == t.name:
+            if link.table == t.name and not link.contains:
                 linked.setdefault(link.column, []).append(link.value)
         scores = []
         for i, c in enumerate(t.columns):

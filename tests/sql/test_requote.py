@@ -28,3 +28,23 @@ def test_requote(sql: str, expected: str) -> None:
 def test_a_correct_query_is_unchanged() -> None:
     sql = 'SELECT "项 目", SUM("期末余额") AS s FROM "t_9" WHERE "Year" = 2020 GROUP BY 1'
     assert requote(sql, NAMES) == sql
+
+
+def test_names_respelled_with_underscores_are_mended() -> None:
+    names = ["t_502", "Team", "Years participated", "Runners-up", "Time_seconds", "Total Population"]
+    assert (
+        requote('SELECT T1.Years_participated FROM t_502 AS T1', names)
+        == 'SELECT T1."Years participated" FROM t_502 AS T1'
+    )
+    assert requote('SELECT "Runners_up" FROM t_502', names) == 'SELECT "Runners-up" FROM t_502'
+
+
+def test_respelling_leaves_aliases_literals_functions_and_known_names_alone() -> None:
+    names = ["t", "Total Population", "Time_seconds", "a b", "A-B"]
+    for sql in [
+        "SELECT COUNT(*) AS total_population FROM t ORDER BY total_population",
+        "SELECT Time_seconds, DATE_PART('year', d) FROM t WHERE x = 'total_population'",
+        "WITH total_population AS (SELECT 1) SELECT * FROM total_population",
+        "SELECT a_b FROM t",  # two known names share the key: ambiguous, left for the repair loop
+    ]:
+        assert requote(sql, names) == sql

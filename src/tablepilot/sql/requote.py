@@ -2,10 +2,13 @@
 
 - a known column or table name that needs quotes written without them: ``WHERE 项 目 = …``,
   ``SELECT Winner(s)``, ``"Height ft / m"`` as ``Height ft / m``;
-- a keyword glued to a Chinese name: ``SELECT注册资本``.
+- a keyword glued to a Chinese name: ``SELECT注册资本``;
+- a name respelled with underscores or other punctuation: ``Years_participated`` or
+  ``"Runners_up"`` for ``"Years participated"`` / ``"Runners-up"`` (same letters and digits, one
+  known name only, never a name the query itself defines with ``AS``).
 
-Only text outside string literals and quoted identifiers is touched, and only exact known names,
-so a query that was right stays byte-for-byte the same. The result still goes through the guard.
+Only names that are not known are touched, so a query that was right stays byte-for-byte the
+same. The result still goes through the guard.
 """
 
 from __future__ import annotations
@@ -13,12 +16,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from sqlglot.tokens import Tokenizer
+
 from tablepilot.data.names import quote_ident
 
 _SEGMENTS = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _GLUED = re.compile(r"(?i)\b(SELECT|FROM|WHERE|BY|AND|OR|ON|JOIN|AS|DISTINCT)(?=[\u3400-\u9fff])")
 _WORD = r"[\w\u3400-\u9fff]"
+_IDENT = re.compile(r"(?<![\w.'])([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)(?![\w(])|(?<=\.)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)(?![\w(])")
+_DEFINED = re.compile(r"(?i)\bAS\s+(\"(?:[^\"]|\"\")*\"|\w+)|(\w+)\s+AS\s*\(")
+_KEYWORDS = {k.upper() for k in Tokenizer.KEYWORDS}
 
 
 def requote(sql: str, names: Iterable[str]) -> str:
@@ -32,4 +40,42 @@ def requote(sql: str, names: Iterable[str]) -> str:
             if pattern and name in text:
                 text = re.sub(pattern, quote_ident(name).replace("\\", "\\\\"), text)
         parts[i] = text
+    return _respelled("".join(parts), names)
+
+
+def _key(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def _respelled(sql: str, names: Iterable[str]) -> str:
+    """Unknown names that equal exactly one known name up to case and punctuation, replaced by it."""
+    known = set(names)
+    by_key: dict[str, set[str]] = {}
+    for n in known:
+        if _key(n):
+            by_key.setdefault(_key(n), set()).add(n)
+    defined = {_key(a.strip('"') if a else b) for a, b in _DEFINED.findall(sql)}
+    lowered = {n.casefold() for n in known}
+
+    def target(name: str, quoted: bool) -> str | None:
+        if name in known or (not quoted and (name.casefold() in lowered or name.upper() in _KEYWORDS)):
+            return None
+        k = _key(name)
+        match = by_key.get(k, set())
+        return next(iter(match)) if len(match) == 1 and k not in defined else None
+
+    parts = _SEGMENTS.split(sql)
+    for i, part in enumerate(parts):
+        if i % 2 == 1:  # a literal or a quoted name
+            if part.startswith('"'):
+                real = target(part[1:-1].replace('""', '"'), quoted=True)
+                if real is not None:
+                    parts[i] = quote_ident(real)
+            continue
+
+        def swap(m: re.Match[str]) -> str:
+            real = target(m.group(), quoted=False)
+            return quote_ident(real) if real is not None else m.group()
+
+        parts[i] = _IDENT.sub(swap, part)
     return "".join(parts)
