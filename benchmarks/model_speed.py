@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/model_speed.py [--questions 20] [--suite ../shared/bench/wtq-dev]
 
-Prints: model load time (cold, then warm from the page cache in a fresh process), median and p90
+Prints: model load time (cold, then warm from the page cache in a fresh process), the fixed prompt
+opening computed vs. restored from its saved state (what a new process pays), median and p90
 seconds per question on the first N questions of a suite, the first vs. a follow-up question on a
 50-column table (the follow-up reuses the KV cache of the table description), and peak RSS.
 Run it alone: a second process on 2 cores distorts every number.
@@ -16,14 +17,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pyarrow as pa
 
 from tablepilot.engines.duckdb_engine import DuckDBEngine
+from tablepilot.llm import prefix_state
 from tablepilot.llm.llama_cpp import LlamaCppLLM
 from tablepilot.llm.model_store import status
-from tablepilot.pipeline import AskOptions, DataContext, ask_question
+from tablepilot.pipeline import AskOptions, DataContext, ask_question, opening_messages
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,7 +78,16 @@ def main() -> None:
     print(f"model load: first {cold:.2f} s, again (warm page cache) {warm:.2f} s")
 
     llm = LlamaCppLLM(str(model))
-    llm.load()
+    llama = llm.load()
+    opening = opening_messages("duckdb")
+    with tempfile.TemporaryDirectory() as kv:
+        for _ in range(2):  # computed into an empty cache, then restored as a new process would
+            llama.reset()
+            started = time.perf_counter()
+            how = prefix_state.prime(llama, llm.path, llm.n_ctx, opening, Path(kv))
+            took = time.perf_counter() - started
+            tokens = len(prefix_state.prefix_tokens(llama, opening))
+            print(f"prompt opening (rules + worked examples, {tokens} tokens): {how} in {took:.2f} s")
     engine = wide_table_engine()
     ctx = DataContext.build(engine)
     first = ask_question(ctx, llm, "which region has the highest total metric_07?", options=AskOptions())

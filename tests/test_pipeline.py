@@ -10,7 +10,7 @@ import pytest
 from tablepilot import Session
 from tablepilot.engines.duckdb_engine import DuckDBEngine
 from tablepilot.llm.fake import FakeLLM
-from tablepilot.pipeline import AskOptions
+from tablepilot.pipeline import AskOptions, system_text
 
 SALES = """地区,产品,销售额,年份
 华东,手机,100,2023
@@ -41,7 +41,7 @@ def test_answer_comes_from_the_executed_query(sales: Path) -> None:
     assert a.columns == ["地区"] and a.rows == [["华南"]]
     assert a.backend == "fake" and len(a.attempts) == 1
     prompt = llm.prompts[0]
-    assert "销售额" in prompt[0].content and "哪个地区的销售额最高" in prompt[-1].content
+    assert "销售额" in system_text(prompt) and "哪个地区的销售额最高" in prompt[-1].content
 
 
 def test_guard_rejection_is_fed_back_and_repaired(sales: Path) -> None:
@@ -158,7 +158,7 @@ def test_prompt_offers_links_and_typed_columns_compactly() -> None:
     llm = FakeLLM([fenced("SELECT \"Population\" FROM \"towns\" WHERE \"Town\" ILIKE '%dzhebariki%'")])
     with Session(engine=engine, llm=llm) as s:
         a = s.ask("what is the population of dzhebariki-khaya?")
-    system, question = llm.prompts[0][0].content, llm.prompts[0][-1].content
+    system, question = system_text(llm.prompts[0]), llm.prompts[0][-1].content
     assert '"Population" BIGINT -- 412 .. 6638' in system
     assert '"Population_text" VARCHAR -- original text of "Population"' in system
     assert "\"Town\" ILIKE '%Dzhebariki%'" in question
@@ -174,7 +174,7 @@ def test_row_order_questions_can_use_rowid(sales: Path) -> None:
     llm2 = FakeLLM([fenced('SELECT COUNT(*) FROM "sales"')])
     with Session([sales], llm=llm2) as s:
         s.ask("一共有多少条记录？")
-    assert "rowid" not in "".join(m.content for m in llm2.prompts[0])  # …and only to those
+    assert "rowid" not in llm2.prompts[0][-1].content  # …and only to those
 
 
 def test_a_guessed_table_name_is_pointed_at_the_only_table(sales: Path) -> None:
@@ -279,3 +279,64 @@ def test_a_word_inside_cells_is_offered_as_ilike() -> None:
         a = s.ask("how many matches were held in the netherlands?")
     assert "\"Location\" ILIKE '%Netherlands%' (cells such as '" in llm.prompts[0][-1].content
     assert a.answer == ["2"]
+
+
+def test_a_reply_that_runs_on_is_not_fed_back_and_gets_one_sampled_retry(sales: Path) -> None:
+    runaway = fenced("SELECT " + " + ".join(["(1"] * 30))
+    seen: list[float] = []
+
+    def script(messages: object) -> str:
+        return runaway if len(seen) <= 2 else fenced('SELECT COUNT(*) FROM "sales"')
+
+    llm = FakeLLM(script)
+    original = llm.complete
+
+    def complete(messages, **kw):  # type: ignore[no-untyped-def]
+        seen.append(kw["temperature"])
+        return original(messages, **kw)
+
+    llm.complete = complete  # type: ignore[method-assign]
+    with Session([sales], llm=llm, options=AskOptions(max_tokens=20)) as s:
+        a = s.ask("一共有多少条记录？")
+    assert seen == [0.0, 0.7]  # the second runaway (sampled) ends the loop
+    assert a.error is not None and "ran past 20 tokens" in a.error["message"]
+    assert len(llm.prompts[1]) == len(llm.prompts[0])  # the runaway was not appended to the prompt
+
+
+def test_worked_examples_follow_the_dialect() -> None:
+    from tablepilot.pipeline import opening_messages
+
+    def text(dialect: str, style: str = "turns") -> str:
+        return "\n".join(m.content for m in opening_messages(dialect, style))  # type: ignore[arg-type]
+
+    assert "ORDER BY rowid" in text("duckdb") and "ORDER BY rowid" in text("duckdb", "text")
+    assert "rowid" not in text("postgres") and "which driver is listed last" not in text("postgres")
+    assert '"standings"' in text("postgres")
+    assert '"standings"' not in text("duckdb", "off")
+    turns = opening_messages("duckdb")
+    assert [m.role for m in turns[:3]] == ["system", "user", "assistant"] and turns[-1].role == "system"
+
+
+def test_every_prompt_opens_with_the_same_messages(sales: Path) -> None:
+    from tablepilot.pipeline import opening_messages
+
+    llm = FakeLLM([fenced('SELECT COUNT(*) FROM "sales"')] * 2)
+    with Session([sales], llm=llm) as s:
+        s.ask("一共有多少条记录？")
+        s.ask("华东有几条？")
+    *whole, last = opening_messages("duckdb")
+    for prompt in llm.prompts:
+        assert prompt[: len(whole)] == whole
+        assert prompt[len(whole)].content.startswith(last.content) and 'Table "sales"' in prompt[len(whole)].content
+
+
+def test_many_rows_for_a_one_value_question_get_one_retry(sales: Path) -> None:
+    llm = FakeLLM([fenced('SELECT "地区", COUNT(*) FROM "sales" GROUP BY 1'), fenced('SELECT COUNT(*) FROM "sales"')])
+    with Session([sales], llm=llm) as s:
+        a = s.ask("how many sales records are there?")
+    assert a.answer == ["4"]
+    assert "returned 3 rows" in llm.prompts[1][-1].content
+    per_item = FakeLLM([fenced('SELECT "地区", COUNT(*) FROM "sales" GROUP BY 1 ORDER BY 1')])
+    with Session([sales], llm=per_item) as s:
+        b = s.ask("每个地区有多少条记录？")  # asked per item: the breakdown is the answer
+    assert per_item.calls == 1 and len(b.rows) == 3

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
+from typing import Literal
 
 from tablepilot.answer import Answer, Attempt, ResultTable, json_cell
 from tablepilot.answer_text import Display, answer_values, compose_text, question_language
@@ -37,8 +38,11 @@ from tablepilot.sql.retarget import retarget_single_table
 CANNOT_ANSWER = "CANNOT_ANSWER"
 #: when greedy decoding repeats a failed query, one sampled try at this temperature finds another
 SAMPLED_RETRY_TEMPERATURE = 0.7
+#: the end of a fenced query, or the model going on to invent the next example question
+STOP = ["\n```", "\nQuestion:"]
 
 Progress = Callable[[str], None]
+ExampleStyle = Literal["turns", "text", "off"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ class AskOptions:
     python_fallback_attempts: int = 2
     knowledge_tokens: int = 250  # metrics, default filters and join hints of the knowledge file
     explain: bool = False  # fill Answer.explanation (plain-language steps of the executed SQL)
+    #: worked examples before the tables: as chat turns, as system text, or none (docs/accuracy.md)
+    sql_examples: ExampleStyle = "turns"
 
 
 @dataclass(frozen=True)
@@ -137,11 +143,45 @@ _POSITION = re.compile(
 )
 
 
+def _prompt_file(name: str) -> str:
+    return resources.files("tablepilot.prompts").joinpath(name).read_text(encoding="utf-8").strip()
+
+
 def system_prompt(dialect: str = "duckdb") -> str:
-    text = (
-        resources.files("tablepilot.prompts").joinpath("sql_system.txt").read_text(encoding="utf-8").strip()
-    )
-    return text.replace("{dialect}", DIALECT_NAMES.get(dialect, dialect))
+    return _prompt_file("sql_system.txt").replace("{dialect}", DIALECT_NAMES.get(dialect, dialect))
+
+
+def _examples(dialect: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """The made-up example table's description lines and its (question, SQL) pairs for ``dialect``."""
+    lines = _prompt_file("sql_examples.txt").splitlines()[1:]
+    first = next(i for i, line in enumerate(lines) if line.startswith("Question: "))
+    pairs = [(lines[i][len("Question: ") :], lines[i + 1]) for i in range(first, len(lines) - 1, 2)]
+    if dialect not in ORDER_HINTS:  # rowid is DuckDB's
+        pairs = [(q, sql) for q, sql in pairs if "rowid" not in sql]
+    return lines[:first], pairs
+
+
+def opening_messages(dialect: str = "duckdb", examples: ExampleStyle = "turns") -> list[Message]:
+    """What every SQL prompt opens with, the table description to be appended to the last message.
+
+    Rules and worked examples on a made-up table are the same for every question and table, so the
+    local model reads them once per process (KV prefix reuse, and a saved state across processes).
+    """
+    rules = system_prompt(dialect)
+    if examples == "off":
+        return [Message("system", rules + "\n\n")]
+    table, pairs = _examples(dialect)
+    if examples == "text":
+        shown = "\n".join(f"Question: {q}\n{sql}" for q, sql in pairs)
+        text = "\n".join(["Examples, for a different table:", *table]) + "\n" + shown
+        return [Message("system", f"{rules}\n\n{text}\n\nThe tables of this question:\n")]
+    out = [Message("system", rules)]
+    for i, (q, sql) in enumerate(pairs):
+        intro = "An example table, not the one of the real questions:\n" + "\n".join(table) + "\n" if i == 0 else ""
+        out.append(Message("user", f"{intro}Question: {q}"))
+        out.append(Message("assistant", f"```sql\n{sql}\n```"))
+    out.append(Message("system", "Now the real tables; answer questions about these only.\n"))
+    return out
 
 
 def build_messages(
@@ -153,11 +193,13 @@ def build_messages(
     dialect: str = "duckdb",
     task: str = "",
     notes: Sequence[str] = (),
+    examples: ExampleStyle = "turns",
 ) -> list[Message]:
-    """Stable part first (instructions + tables), then earlier turns, then the question with its links,
-    ``notes`` (e.g. what a value alias of the knowledge file means) and ``task`` (what kind of result
-    the request needs, e.g. a whole new table)."""
-    messages = [Message("system", f"{system_prompt(dialect)}\n\n{description}")]
+    """Stable part first (instructions, examples, tables), then earlier turns, then the question with
+    its links, ``notes`` (e.g. what a value alias of the knowledge file means) and ``task`` (what
+    kind of result the request needs, e.g. a whole new table)."""
+    *opening, last = opening_messages(dialect, examples)
+    messages = [*opening, Message(last.role, last.content + description)]
     for turn in history:
         if turn.sql is None and turn.code is not None:
             continue  # a Python turn; the Python path shows those
@@ -169,6 +211,11 @@ def build_messages(
     hint = "\n".join(h for h in [*hints, task] if h)
     messages.append(Message("user", f"Question: {question}" + (f"\n{hint}" if hint else "")))
     return messages
+
+
+def system_text(messages: Sequence[Message]) -> str:
+    """The system messages of a prompt (rules, table description, knowledge), joined."""
+    return "\n".join(m.content for m in messages if m.role == "system")
 
 
 def _link_hint(links: Sequence[ValueLink], question: str) -> str:
@@ -249,10 +296,21 @@ def ask_question(
             return _failed(answer, off, started)
         answer.notes.append(f"Python analysis is off ({python_problem}); answered with SQL instead.")
     messages = build_messages(
-        question, description, links, turns, dialect=context.engine.dialect, task=task, notes=notes
+        question,
+        description,
+        links,
+        turns,
+        dialect=context.engine.dialect,
+        task=task,
+        notes=notes,
+        examples=options.sql_examples,
     )
     table_names = [t.name for t in context.tables]
     known_names = [*table_names, *(c.name for t in context.tables for c in t.columns)]
+    try:
+        llm.prime(opening_messages(context.engine.dialect, options.sql_examples))
+    except TablepilotError as exc:
+        return _failed(answer, exc, started)
     fallback: tuple[str, ResultTable] | None = None
     last_error: TablepilotError | None = None
     temperature = 0.0
@@ -261,7 +319,7 @@ def ask_question(
         say("writing SQL")
         try:
             completion = llm.complete(
-                messages, temperature=temperature, max_tokens=options.max_tokens, stop=["\n```"]
+                messages, temperature=temperature, max_tokens=options.max_tokens, stop=STOP
             )
         except TablepilotError as exc:
             last_error = exc
@@ -272,6 +330,16 @@ def ask_question(
         answer.model = llm.model  # a remote backend may learn its model name on the first call
         answer.prompt_tokens += completion.prompt_tokens
         answer.completion_tokens += completion.completion_tokens
+        if completion.completion_tokens >= options.max_tokens:  # it ran on (nesting, repeating itself)
+            last_error = BackendError(
+                f"the model's reply ran past {options.max_tokens} tokens without ending",
+                hint="rephrase the question more simply, or use a larger model (--base-url / --model)",
+            )
+            answer.attempts.append(Attempt(sql=None, error=last_error.message))
+            if temperature > 0:
+                break
+            temperature = SAMPLED_RETRY_TEMPERATURE  # not fed back: reading it again costs as much
+            continue
         sql = extract_sql(completion.text + ("\n```" if "```" in completion.text else ""))
         messages.append(
             Message("assistant", completion.text.strip() + ("\n```" if "```" in completion.text else ""))
@@ -312,17 +380,28 @@ def ask_question(
             continue
         answer.attempts.append(Attempt(sql=safe_sql))
         looks_empty = not result.rows or _zero_from_text_filter(safe_sql, result)
-        if looks_empty and fallback is None and len(answer.attempts) < options.max_attempts:
-            fallback = (safe_sql, result)
-            found = "no rows" if not result.rows else "0"
-            messages.append(
-                Message(
-                    "user",
-                    f"That query returned {found}. If a filter value was wrong, use the exact values from the "
-                    "table description or ILIKE '%word%'. Write a corrected query.",
+        if fallback is None and len(answer.attempts) < options.max_attempts:
+            if looks_empty:
+                found = "no rows" if not result.rows else "0"
+                fallback = (safe_sql, result)
+                messages.append(
+                    Message(
+                        "user",
+                        f"That query returned {found}. If a filter value was wrong, use the exact values from "
+                        "the table description or ILIKE '%word%'. Write a corrected query.",
+                    )
                 )
-            )
-            continue
+                continue
+            if _one_value_wanted(question) and len(result.rows) >= 3:
+                fallback = (safe_sql, result)
+                messages.append(
+                    Message(
+                        "user",
+                        f"The question asks for one value, but that query returned {len(result.rows)} rows. "
+                        "Write a query that returns only that value.",
+                    )
+                )
+                continue
         return _finish(context, answer, question, safe_sql, result, started, explain=options.explain)
 
     if fallback is not None:
@@ -394,6 +473,18 @@ def _python_answer(
     _fill(answer, question, result, {})
     answer.seconds = round(time.perf_counter() - started, 3)
     return answer
+
+
+_ONE_VALUE = re.compile(
+    r"(?i)^\s*(how (many|much)\b|what (is|was|were) the (total|sum|average|mean|difference|number)\b)"
+    r"|一共|总共|总计|合计|是多少|有多少|有几"
+)
+_EACH = re.compile(r"(?i)\b(each|per|every|respectively|by)\b|各|每|分别|哪些|列出")
+
+
+def _one_value_wanted(question: str) -> bool:
+    """"How many …", "what is the total …", "一共多少…": one number, unless asked per item."""
+    return bool(_ONE_VALUE.search(question)) and not _EACH.search(question)
 
 
 _TEXT_EQUALS = re.compile(r"=\s*'[^']*'")

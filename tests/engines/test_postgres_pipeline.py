@@ -15,6 +15,7 @@ pytest.importorskip("psycopg")
 
 from tablepilot.engines.postgres_engine import PostgresEngine
 from tablepilot.engines.sources import open_engine
+from tablepilot.pipeline import system_text
 
 
 def test_open_engine_recognises_postgres_urls(shop_url: str) -> None:
@@ -38,7 +39,7 @@ def test_a_question_is_answered_in_postgres_with_a_postgres_prompt(shop_url: str
         answer = session.ask("哪个渠道的退货率最高？")
     assert answer.error is None, answer.error
     assert answer.sql == sql and answer.columns == ["channel", "rate"]
-    system = llm.prompts[0][0].content
+    system = system_text(llm.prompts[0])
     assert "one PostgreSQL SQL query" in system and "DuckDB" not in system
     assert 'Table "orders" (3000 rows)' in system
     assert '-- join: "orders"."customer_id" = "customers"."id"' in system

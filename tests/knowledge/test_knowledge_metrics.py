@@ -14,6 +14,7 @@ from tablepilot.knowledge.metrics import metric_sql, parse_metric_definition
 from tablepilot.knowledge.rewrite import metrics_used, rewrite_sql
 from tablepilot.knowledge.validate import alias_column, check_against_data
 from tablepilot.llm.fake import FakeLLM
+from tablepilot.pipeline import system_text
 
 ORDERS = """地区,产品,销售额,状态,月份
 上海,手机,100,完成,2023-10
@@ -118,7 +119,7 @@ def test_a_metric_gives_the_same_number_in_every_question(orders: Path) -> None:
     assert answers[4].answer == [str(GMV_EAST)] and answers[4].metrics == ["GMV"]
     by_region = {row[0]: row[1] for row in answers[5].rows}
     assert by_region == {"上海": 100, "江苏": 300, "浙江": 70, "北京": 200}
-    system = llm.prompts[0][0].content
+    system = system_text(llm.prompts[0])
     assert "\"GMV\" = SUM(\"销售额\") FILTER(WHERE \"状态\" <> '退款')" in system  # the definition is in the prompt
 
 

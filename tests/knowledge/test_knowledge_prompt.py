@@ -12,7 +12,7 @@ from tablepilot.knowledge import ColumnNote, Example, Knowledge, Metric, TableNo
 from tablepilot.knowledge.prompt import annotate, knowledge_block
 from tablepilot.knowledge.retrieve import BM25, rank, similar_examples, tokens
 from tablepilot.llm.fake import FakeLLM
-from tablepilot.pipeline import AskOptions
+from tablepilot.pipeline import AskOptions, system_text
 
 DATA = """c1,c2,qty_1,qty_2,amt_x
 上海,手机,10,1,1000
@@ -59,8 +59,8 @@ def test_knowledge_is_in_the_stable_prefix_and_question_items_after_it(sales: Pa
         s.reset()
         s.ask("华东的退货数量是多少？")
     first, second = llm.prompts
-    assert first[0].content == second[0].content  # same system prompt → the KV cache is reused
-    system = first[0].content
+    assert system_text(first) == system_text(second)  # same system prompt → the KV cache is reused
+    system = system_text(first)
     assert '"qty_2" BIGINT -- 退货数量 (also: 退货)' in system and '"GMV" = SUM("amt_x") -- 成交总额' in system
     assert "华东" not in system  # aliases go with the question that uses them
     assert "'华东' means \"c1\" IN ('上海', '江苏', '浙江')" in second[-1].content
@@ -76,7 +76,7 @@ def test_without_knowledge_the_prompt_is_unchanged(sales: Path) -> None:
         assert a.answer == ["4"] and a.metrics == [] and a.explanation is None
         prompts.append(llm.prompts[0])
     assert prompts[0] == prompts[1]
-    assert "Business rules" not in prompts[0][0].content
+    assert "Business rules" not in system_text(prompts[0])
 
 
 def test_knowledge_block_keeps_relevant_metrics_within_budget() -> None:

@@ -151,3 +151,37 @@ def test_ram_cache_brings_back_an_earlier_prefix(llm: backend.LlamaCppLLM) -> No
     back = timed(table("alpha"), "What is the largest alpha_c3?")
     assert back < cold / 2, (cold, back)
     assert cached.load() is not llm.load()
+
+
+@pytest.mark.slow
+def test_saved_prompt_start_is_restored_and_gives_the_same_reply(
+    llm: backend.LlamaCppLLM, tmp_path: Path
+) -> None:
+    from tablepilot.llm import prefix_state
+
+    examples = "\n".join(f"-- example {i}: SELECT region FROM sales" for i in range(40))
+    start = [SYSTEM, Message("user", examples), Message("assistant", "ok"), Message("system", "Tables:\n")]
+    messages = [*start[:-1], Message("system", "Tables:\n" + SCHEMA), Message("user", "How many rows are there?")]
+    llama = llm.load()
+    llama.reset()
+    t0 = time.perf_counter()
+    assert prefix_state.prime(llama, llm.path, llm.n_ctx, start, tmp_path) == "computed"
+    computed_s = time.perf_counter() - t0
+    saved = list(tmp_path.glob("*.kv"))
+    assert len(saved) == 1
+    assert prefix_state.prime(llama, llm.path, llm.n_ctx, start, tmp_path) == "held"
+    fresh = llm.complete(messages, max_tokens=40).text
+    llama.reset()  # as in a new process
+    t0 = time.perf_counter()
+    assert prefix_state.prime(llama, llm.path, llm.n_ctx, start, tmp_path) == "restored"
+    assert time.perf_counter() - t0 < computed_s / 3
+    assert llm.complete(messages, max_tokens=40).text == fresh
+    saved[0].write_bytes(saved[0].read_bytes()[:200])  # cut short: read again, never trusted
+    llama.reset()
+    assert prefix_state.prime(llama, llm.path, llm.n_ctx, start, tmp_path) == "computed"
+    assert llm.complete(messages, max_tokens=40).text == fresh
+    blocked = tmp_path / "a-file"  # a cache directory that cannot be created (even as root)
+    blocked.write_text("x")
+    llama.reset()
+    assert prefix_state.prime(llama, llm.path, llm.n_ctx, start, blocked / "kv") == "computed"
+    assert llm.complete(messages, max_tokens=40).text == fresh

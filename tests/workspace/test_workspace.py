@@ -20,7 +20,7 @@ from tablepilot.catalog import TableInfo
 from tablepilot.engines.base import Engine
 from tablepilot.errors import WorkspaceError
 from tablepilot.llm.fake import FakeLLM
-from tablepilot.pipeline import AskOptions
+from tablepilot.pipeline import AskOptions, system_text
 from tablepilot.profile import table_infos_from_connection
 
 ORDERS = """订单号,客户ID,地区,月份,销售额,成本,日期
@@ -89,8 +89,8 @@ def test_a_conversation_filters_adds_a_column_pivots_joins_and_saves(files: list
         assert a.error is None and s.workspace.latest is not None and s.workspace.latest.name == "加列2"
         assert [r["利润率"] for r in rows(s, "加列2")] == [0.4, 0.3333, 0.3333, 0.75]
         prompt = llm.prompts[1]
-        assert 'Table "筛选1" (4 rows)' in prompt[0].content  # the model sees the table made before
-        assert 'The latest table is "筛选1"' in prompt[0].content
+        assert 'Table "筛选1" (4 rows)' in system_text(prompt)  # the model sees the table made before
+        assert 'The latest table is "筛选1"' in system_text(prompt)
         assert 'Start from the latest table "筛选1"' in prompt[-1].content
         assert "DuckDB pattern: SELECT *, <expression>" in prompt[-1].content
         assert '(made table "筛选1")' in prompt[1].content  # the earlier turn, with what it made
@@ -123,8 +123,8 @@ def test_a_conversation_filters_adds_a_column_pivots_joins_and_saves(files: list
         assert len(values) == 4 and ws["G2"].is_date
 
         # every prompt starts with the same description of the loaded tables (the KV-cache prefix)
-        first = llm.prompts[0][0].content
-        assert all(p[0].content.startswith(first) for p in llm.prompts)
+        first = system_text(llm.prompts[0])
+        assert all(system_text(p).startswith(first) for p in llm.prompts)
     assert llm.calls == len(script)
 
 
@@ -177,7 +177,7 @@ def test_an_undone_table_is_hidden_from_the_model_and_the_guard(files: list[Path
         a = s.ask("一共有多少行？")
         assert a.answer == ["6"]
         assert a.attempts[0].error is not None and "筛选1" in a.attempts[0].error
-        assert "筛选1" not in llm.prompts[1][0].content and s.history[-1].sql == 'SELECT COUNT(*) FROM "orders"'
+        assert "筛选1" not in system_text(llm.prompts[1]) and s.history[-1].sql == 'SELECT COUNT(*) FROM "orders"'
 
 
 def test_failed_operations_make_no_table_and_change_nothing(files: list[Path]) -> None:

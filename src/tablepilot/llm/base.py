@@ -39,5 +39,9 @@ class LLM(ABC):
     ) -> Completion:
         """Return the assistant's reply to ``messages``; greedy when ``temperature`` is 0."""
 
+    def prime(self, opening: Sequence[Message]) -> None:
+        """Prepare for prompts that open with ``opening``, whose last message the real prompts
+        continue (a local model restores or computes its KV cache); a no-op for remote backends."""
+
     def close(self) -> None:
         """Release resources (HTTP clients, model memory)."""

@@ -113,6 +113,20 @@ class LlamaCppLLM(LLM):
             llama.set_cache(_lean_ram_cache(llama_cpp, self.ram_cache_mb << 20))
         return llama
 
+    def prime(self, opening: Sequence[Message]) -> None:
+        """Restore the saved KV cache of a fixed prompt start (``prefix_state``), or compute and save it."""
+        from tablepilot.llm import prefix_state
+
+        with _LOCK:
+            llama = self.load()
+            try:
+                prefix_state.prime(llama, self.path, self.n_ctx, opening)
+            except (ValueError, RuntimeError) as exc:  # never worse than not priming
+                llama.reset()
+                raise BackendError(
+                    f"llama.cpp could not read the prompt start: {exc}", hint="retry; if it persists, reinstall the model"
+                ) from exc
+
     def complete(
         self,
         messages: Sequence[Message],

@@ -85,6 +85,10 @@ class QueuedLLM(LLM):
                 self.busy_seconds += time.perf_counter() - started
                 self.model = self.inner.model
 
+    def prime(self, opening: Sequence[Message]) -> None:
+        with self.lock:
+            self.inner.prime(opening)
+
     def close(self) -> None:
         self.inner.close()
 

@@ -1,0 +1,147 @@
+"""Saved llama.cpp states of fixed prompt prefixes, so a new process does not re-read them.
+
+The SQL instructions and worked examples open every prompt and never change; reading them costs
+the 1.5B model about 10 s on two cores. After the first time, their KV cache (≈15 MB) is kept in
+the cache directory, keyed by the model file and the exact tokens, and restored in milliseconds by
+the next process (a one-question ``tablepilot ask``, the demo, a test run). Any problem with a saved
+file (unreadable, from another llama.cpp build, cut short) means it is read again and rewritten:
+the cache can only save time, never change an answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tablepilot import settings
+from tablepilot.llm.base import Message
+
+_MAGIC = b"TPKV1\n"
+SENTINEL = "\u2063TABLEPILOT-PREFIX-END\u2063"
+
+
+def prefix_tokens(llama: Any, opening: Sequence[Message]) -> list[int]:
+    """The tokens every chat prompt that opens with ``opening`` (its last message continued) begins with."""
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    template = llama.metadata.get("tokenizer.chat_template")
+    if not template:
+        return []
+    eos, bos = llama.token_eos(), llama.token_bos()
+    formatter = Jinja2ChatFormatter(
+        template=template,
+        eos_token=llama._model.token_get_text(eos) if eos != -1 else "",
+        bos_token=llama._model.token_get_text(bos) if bos != -1 else "",
+        stop_token_ids=[eos],
+    )
+    if not opening:
+        return []
+    *whole, last = opening
+    chat = [{"role": m.role, "content": m.content} for m in whole]
+    chat += [{"role": last.role, "content": last.content + SENTINEL}, {"role": "user", "content": "?"}]
+    prompt = formatter(messages=chat).prompt
+    if SENTINEL not in prompt:
+        return []
+    head = prompt[: prompt.index(SENTINEL)]
+    tokens: list[int] = llama.tokenize(head.encode("utf-8"), add_bos=True, special=True)
+    return tokens[:-1]  # the last token may merge with the text that follows it
+
+
+def cache_file(model_path: Path, n_ctx: int, tokens: Sequence[int], directory: Path | None = None) -> Path:
+    stat = model_path.stat()
+    h = hashlib.sha256(f"{model_path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{n_ctx}|".encode())
+    h.update(np.asarray(tokens, dtype=np.int32).tobytes())
+    import llama_cpp
+
+    h.update(getattr(llama_cpp, "__version__", "").encode())
+    return (directory or settings.cache_dir() / "kv") / f"{h.hexdigest()[:32]}.kv"
+
+
+def holds(llama: Any, tokens: Sequence[int]) -> bool:
+    """Whether the model's KV cache already starts with ``tokens``."""
+    n = len(tokens)
+    return n > 0 and llama.n_tokens >= n and list(llama.input_ids[:n]) == list(tokens)
+
+
+def restore(llama: Any, path: Path, tokens: Sequence[int]) -> bool:
+    """Load a saved state for exactly ``tokens``; False (and the file removed) when it is unusable."""
+    from llama_cpp import LlamaState
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    try:
+        if not data.startswith(_MAGIC):
+            raise ValueError("not a saved state")
+        (n,) = struct.unpack_from("<I", data, len(_MAGIC))
+        start = len(_MAGIC) + 4
+        ids = np.frombuffer(data, dtype=np.intc, count=n, offset=start)
+        if n != len(tokens) or list(ids) != list(tokens):
+            raise ValueError("saved for other tokens")
+        blob = data[start + 4 * n :]
+        input_ids = np.zeros(llama.n_ctx(), dtype=np.intc)
+        input_ids[:n] = ids
+        # one logits row: sampling re-evaluates the last prompt token anyway (see llama_cpp._lean_ram_cache)
+        scores = np.zeros((1, llama.n_vocab()), dtype=np.single)
+        llama.load_state(
+            LlamaState(
+                input_ids=input_ids,
+                scores=scores,
+                n_tokens=n,
+                llama_state=blob,
+                llama_state_size=len(blob),
+                seed=llama._seed,
+            )
+        )
+    except (ValueError, RuntimeError, struct.error):
+        llama.reset()
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return False
+    return True
+
+
+def save(llama: Any, path: Path, tokens: Sequence[int]) -> None:
+    """Write the current state (which must hold exactly ``tokens``); silently skipped when the cache
+    directory is not writable."""
+    state = llama.save_state()
+    payload = _MAGIC + struct.pack("<I", len(tokens)) + np.asarray(tokens, dtype=np.intc).tobytes()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kv-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(payload)
+                f.write(state.llama_state)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
+
+
+def prime(
+    llama: Any, model_path: Path, n_ctx: int, opening: Sequence[Message], directory: Path | None = None
+) -> str:
+    """Make the KV cache start with ``opening``'s tokens: "held", "restored" or "computed"."""
+    tokens = prefix_tokens(llama, opening)
+    if not tokens or holds(llama, tokens):
+        return "held"
+    path = cache_file(model_path, n_ctx, tokens, directory)
+    if path.is_file() and restore(llama, path, tokens):
+        return "restored"
+    llama.reset()
+    llama.eval(tokens)
+    save(llama, path, tokens)
+    return "computed"
