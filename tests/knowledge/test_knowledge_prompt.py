@@ -12,7 +12,7 @@ from tablepilot.knowledge import ColumnNote, Example, Knowledge, Metric, TableNo
 from tablepilot.knowledge.prompt import annotate, knowledge_block
 from tablepilot.knowledge.retrieve import BM25, rank, similar_examples, tokens
 from tablepilot.llm.fake import FakeLLM
-from tablepilot.pipeline import AskOptions, system_text
+from tablepilot.pipeline import AskOptions, opening_messages, system_text
 
 DATA = """c1,c2,qty_1,qty_2,amt_x
 上海,手机,10,1,1000
@@ -127,9 +127,10 @@ def test_confirmed_example_becomes_a_few_shot_turn_for_a_similar_question(sales:
         s.reset()
         assert s.ask("how many rows?").error is None
     similar, unrelated = llm.prompts
-    assert [m.role for m in similar] == ["system", "user", "assistant", "user"]
-    assert similar[1].content == "Question: 华东的退货数量是多少？" and right in similar[2].content
-    assert [m.role for m in unrelated] == ["system", "user"]
+    n = len(opening_messages())  # the worked examples, then the tables
+    assert [m.role for m in similar[n:]] == ["user", "assistant", "user"]
+    assert similar[n].content == "Question: 华东的退货数量是多少？" and right in similar[n + 1].content
+    assert [m.role for m in unrelated[n:]] == ["user"]
 
 
 def test_good_confirms_the_last_answer_and_bad_sql_is_not_stored(sales: Path, tmp_path: Path) -> None:

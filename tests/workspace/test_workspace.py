@@ -20,7 +20,7 @@ from tablepilot.catalog import TableInfo
 from tablepilot.engines.base import Engine
 from tablepilot.errors import WorkspaceError
 from tablepilot.llm.fake import FakeLLM
-from tablepilot.pipeline import AskOptions, system_text
+from tablepilot.pipeline import AskOptions, opening_messages, system_text
 from tablepilot.profile import table_infos_from_connection
 
 ORDERS = """订单号,客户ID,地区,月份,销售额,成本,日期
@@ -93,7 +93,8 @@ def test_a_conversation_filters_adds_a_column_pivots_joins_and_saves(files: list
         assert 'The latest table is "筛选1"' in system_text(prompt)
         assert 'Start from the latest table "筛选1"' in prompt[-1].content
         assert "DuckDB pattern: SELECT *, <expression>" in prompt[-1].content
-        assert '(made table "筛选1")' in prompt[1].content  # the earlier turn, with what it made
+        earlier = prompt[len(opening_messages())]  # the first message after the examples and tables
+        assert '(made table "筛选1")' in earlier.content  # the earlier turn, with what it made
 
         s.ask("去掉重复的订单号")
         assert [r["订单号"] for r in rows(s, "去重3")] == [1, 3, 5]

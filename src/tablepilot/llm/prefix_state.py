@@ -44,7 +44,7 @@ def prefix_tokens(llama: Any, opening: Sequence[Message]) -> list[int]:
     if not opening:
         return []
     *whole, last = opening
-    chat = [{"role": m.role, "content": m.content} for m in whole]
+    chat: list[Any] = [{"role": m.role, "content": m.content} for m in whole]
     chat += [{"role": last.role, "content": last.content + SENTINEL}, {"role": "user", "content": "?"}]
     prompt = formatter(messages=chat).prompt
     if SENTINEL not in prompt:
