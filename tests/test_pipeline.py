@@ -340,3 +340,14 @@ def test_many_rows_for_a_one_value_question_get_one_retry(sales: Path) -> None:
     with Session([sales], llm=per_item) as s:
         b = s.ask("每个地区有多少条记录？")  # asked per item: the breakdown is the answer
     assert per_item.calls == 1 and len(b.rows) == 3
+
+
+def test_a_column_under_the_wrong_joined_alias_is_mended_without_a_retry(tmp_path: Path) -> None:
+    (tmp_path / "people.csv").write_text("id,first_name,team_id\n1,Ana,10\n2,Tom,20\n", encoding="utf-8")
+    (tmp_path / "teams.csv").write_text("id,name\n10,Vega\n20,Orbit\n", encoding="utf-8")
+    sql = "SELECT T1.first_name FROM people AS T2 JOIN teams AS T1 ON T1.id = T2.team_id WHERE T1.name = 'Vega'"
+    llm = FakeLLM([fenced(sql)])
+    with Session([tmp_path / "people.csv", tmp_path / "teams.csv"], llm=llm) as s:
+        a = s.ask("who plays for vega?")
+    assert a.answer == ["Ana"] and llm.calls == 1
+    assert a.sql is not None and "T2.first_name" in a.sql

@@ -32,6 +32,7 @@ from tablepilot.sql.extract import extract_sql
 from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.lineage import passthrough_columns
 from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivot
+from tablepilot.sql.requalify import requalify_columns
 from tablepilot.sql.requote import requote
 from tablepilot.sql.retarget import retarget_single_table
 
@@ -307,6 +308,7 @@ def ask_question(
     )
     table_names = [t.name for t in context.tables]
     known_names = [*table_names, *(c.name for t in context.tables for c in t.columns)]
+    table_columns = {t.name: [c.name for c in t.columns] for t in context.tables}
     try:
         llm.prime(opening_messages(context.engine.dialect, options.sql_examples))
     except TablepilotError as exc:
@@ -367,7 +369,10 @@ def ask_question(
         try:
             if context.knowledge is not None:  # metric names → their exact expression
                 sql = knowledge_hooks.rewrite(context.knowledge, sql, known_names, context.engine.dialect)
-            safe_sql = _checked(requote(sql, known_names), context.engine.dialect, table_names)
+            mended = requote(sql, known_names)
+            if len(table_names) > 1:  # a column under the wrong joined table's alias
+                mended = requalify_columns(mended, table_columns, dialect=context.engine.dialect) or mended
+            safe_sql = _checked(mended, context.engine.dialect, table_names)
             if context.engine.dialect == "duckdb" and is_dynamic_pivot(safe_sql):
                 lookup = functools.partial(_lookup, context.engine, options.timeout_s)
                 safe_sql = _checked(static_pivot(safe_sql, lookup), "duckdb", table_names)

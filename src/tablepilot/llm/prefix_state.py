@@ -131,11 +131,17 @@ def save(llama: Any, path: Path, tokens: Sequence[int]) -> None:
         pass
 
 
+_TOKENS: dict[tuple[str, int, tuple[Message, ...]], list[int]] = {}
+
+
 def prime(
     llama: Any, model_path: Path, n_ctx: int, opening: Sequence[Message], directory: Path | None = None
 ) -> str:
     """Make the KV cache start with ``opening``'s tokens: "held", "restored" or "computed"."""
-    tokens = prefix_tokens(llama, opening)
+    key = (str(model_path), id(llama), tuple(opening))
+    if key not in _TOKENS:  # rendering the chat template costs milliseconds; once per opening
+        _TOKENS[key] = prefix_tokens(llama, opening)
+    tokens = _TOKENS[key]
     if not tokens or holds(llama, tokens):
         return "held"
     path = cache_file(model_path, n_ctx, tokens, directory)
