@@ -114,7 +114,18 @@ def restore(llama: Any, path: Path, tokens: Sequence[int]) -> bool:
 def save(llama: Any, path: Path, tokens: Sequence[int]) -> None:
     """Write the current state (which must hold exactly ``tokens``); silently skipped when the cache
     directory is not writable."""
-    state = llama.save_state()
+    import ctypes
+
+    import llama_cpp
+
+    # not Llama.save_state(): it also copies up to n_batch rows of logits (~300 MB for Qwen)
+    size = llama_cpp.llama_state_get_size(llama._ctx.ctx)
+    buffer = (ctypes.c_uint8 * int(size))()
+    written = int(llama_cpp.llama_state_get_data(llama._ctx.ctx, buffer, size))
+    if written > int(size):
+        return
+    blob = ctypes.string_at(buffer, written)
+    del buffer
     payload = _MAGIC + struct.pack("<I", len(tokens)) + np.asarray(tokens, dtype=np.intc).tobytes()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +133,7 @@ def save(llama: Any, path: Path, tokens: Sequence[int]) -> None:
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(payload)
-                f.write(state.llama_state)
+                f.write(blob)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
