@@ -23,7 +23,7 @@ import numpy as np
 from tablepilot import settings
 from tablepilot.llm.base import Message
 
-_MAGIC = b"TPKV1\n"
+_MAGIC = b"TPKV2\n"
 SENTINEL = "\u2063TABLEPILOT-PREFIX-END\u2063"
 
 
@@ -72,7 +72,9 @@ def holds(llama: Any, tokens: Sequence[int]) -> bool:
 
 def restore(llama: Any, path: Path, tokens: Sequence[int]) -> bool:
     """Load a saved state for exactly ``tokens``; False (and the file removed) when it is unusable."""
-    from llama_cpp import LlamaState
+    import ctypes
+
+    import llama_cpp
 
     try:
         data = path.read_bytes()
@@ -86,21 +88,15 @@ def restore(llama: Any, path: Path, tokens: Sequence[int]) -> bool:
         ids = np.frombuffer(data, dtype=np.intc, count=n, offset=start)
         if n != len(tokens) or list(ids) != list(tokens):
             raise ValueError("saved for other tokens")
-        blob = data[start + 4 * n :]
-        input_ids = np.zeros(llama.n_ctx(), dtype=np.intc)
-        input_ids[:n] = ids
-        # one logits row: sampling re-evaluates the last prompt token anyway (see llama_cpp._lean_ram_cache)
-        scores = np.zeros((1, llama.n_vocab()), dtype=np.single)
-        llama.load_state(
-            LlamaState(
-                input_ids=input_ids,
-                scores=scores,
-                n_tokens=n,
-                llama_state=blob,
-                llama_state_size=len(blob),
-                seed=llama._seed,
-            )
-        )
+        digest, blob = data[start + 4 * n : start + 4 * n + 32], data[start + 4 * n + 32 :]
+        if hashlib.sha256(blob).digest() != digest:
+            raise ValueError("the saved state is damaged")  # a wrong cache must never change an answer
+        # not Llama.load_state(): it writes a logits row into every one of n_batch rows (~300 MB)
+        buffer = (ctypes.c_uint8 * len(blob)).from_buffer_copy(blob)
+        if int(llama_cpp.llama_state_set_data(llama._ctx.ctx, buffer, len(blob))) != len(blob):
+            raise RuntimeError("llama.cpp did not take the saved state")
+        llama.input_ids[:n] = ids
+        llama.n_tokens = n
     except (ValueError, RuntimeError, struct.error):
         llama.reset()
         try:
@@ -127,6 +123,7 @@ def save(llama: Any, path: Path, tokens: Sequence[int]) -> None:
     blob = ctypes.string_at(buffer, written)
     del buffer
     payload = _MAGIC + struct.pack("<I", len(tokens)) + np.asarray(tokens, dtype=np.intc).tobytes()
+    payload += hashlib.sha256(blob).digest()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kv-")
