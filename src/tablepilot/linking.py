@@ -521,7 +521,7 @@ class ValueIndex:
                 offer(e, score, text, None)
                 partial.add((e.table, e.column, e.value))
             for word in q_words:
-                if word != e.norm and _has_word(e.norm, word):
+                if word != e.norm and _find_exact(word, e.norm) is not None:
                     inside[(e.table, e.column, word)].append(e.value)
         subs = _substrings(q) if self._exact else {}
         for (table, column), held in self._exact.items():
@@ -661,17 +661,6 @@ def _substrings(q: str) -> dict[str, tuple[int, int]]:
             if 2 <= j - i <= MAX_VALUE_CHARS:
                 out.setdefault(q[i:j], (i, j))
     return out
-
-
-def _has_word(norm: str, word: str) -> bool:
-    """``word`` occurs in ``norm`` between non-letters ("netherlands" in "utrecht, netherlands")."""
-    start = norm.find(word)
-    while start >= 0:
-        end = start + len(word)
-        if (start == 0 or not norm[start - 1].isalpha()) and (end == len(norm) or not norm[end].isalpha()):
-            return True
-        start = norm.find(word, start + 1)
-    return False
 
 
 def _value_can_link(e: _Entry) -> bool:
