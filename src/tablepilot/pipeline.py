@@ -144,7 +144,9 @@ _POSITION = re.compile(
 )
 
 
+@functools.cache
 def _prompt_file(name: str) -> str:
+    """A prompt text shipped with the package; read once per process (it is on every question's path)."""
     return resources.files("tablepilot.prompts").joinpath(name).read_text(encoding="utf-8").strip()
 
 
@@ -162,7 +164,8 @@ def _examples(dialect: str) -> tuple[list[str], list[tuple[str, str]]]:
     return lines[:first], pairs
 
 
-def opening_messages(dialect: str = "duckdb", examples: ExampleStyle = "turns") -> list[Message]:
+@functools.cache
+def opening_messages(dialect: str = "duckdb", examples: ExampleStyle = "turns") -> tuple[Message, ...]:
     """What every SQL prompt opens with, the table description to be appended to the last message.
 
     Rules and worked examples on a made-up table are the same for every question and table, so the
@@ -170,19 +173,19 @@ def opening_messages(dialect: str = "duckdb", examples: ExampleStyle = "turns") 
     """
     rules = system_prompt(dialect)
     if examples == "off":
-        return [Message("system", rules + "\n\n")]
+        return (Message("system", rules + "\n\n"),)
     table, pairs = _examples(dialect)
     if examples == "text":
         shown = "\n".join(f"Question: {q}\n{sql}" for q, sql in pairs)
         text = "\n".join(["Examples, for a different table:", *table]) + "\n" + shown
-        return [Message("system", f"{rules}\n\n{text}\n\nThe tables of this question:\n")]
+        return (Message("system", f"{rules}\n\n{text}\n\nThe tables of this question:\n"),)
     out = [Message("system", rules)]
     for i, (q, sql) in enumerate(pairs):
         intro = "An example table, not the one of the real questions:\n" + "\n".join(table) + "\n" if i == 0 else ""
         out.append(Message("user", f"{intro}Question: {q}"))
         out.append(Message("assistant", f"```sql\n{sql}\n```"))
     out.append(Message("system", "Now the real tables; answer questions about these only.\n"))
-    return out
+    return tuple(out)
 
 
 def build_messages(
