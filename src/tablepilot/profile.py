@@ -191,11 +191,13 @@ def profile_table(
     else:
         source = ident
 
-    raw_text_of = {
-        c.source_column: c.name
-        for c in table.columns
-        if c.source_column and c.source_column != c.name and _base(c.type) not in _TEXT
-    }
+    typed_from: dict[str, list[str]] = {}
+    for c in table.columns:
+        if c.source_column and c.source_column != c.name and _base(c.type) not in _TEXT:
+            typed_from.setdefault(c.source_column, []).append(c.name)
+    # text kept beside ONE typed column is its written form; text with several parts taken from it
+    # ('10-40' → _low, _high) is the column a person means, described with its own values
+    raw_text_of = {source: typed[0] for source, typed in typed_from.items() if len(typed) == 1}
     full: list[str] = []
     part: list[str] = []
     for c in table.columns:
