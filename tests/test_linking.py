@@ -294,3 +294,16 @@ def test_accents_of_latin_letters_do_not_block_a_link() -> None:
     index = ValueIndex.build(con, table_infos_from_connection(con))
     assert values_of(index.link("which place has more jews, durdevo or zabalj?")) == ["Đurđevo", "Žabalj"]
     assert normalize("がぎ 한국 华东") == "がぎ 한국 华东"  # only Latin letters lose their accents
+
+
+def test_items_listed_with_one_shared_ending_are_each_linked() -> None:
+    """"经营、投资、筹资活动产生的现金流量净额" names three cells; only the last is written out."""
+    con = duckdb.connect()
+    con.execute('CREATE TABLE cash ("项目" VARCHAR, "本期金额" DOUBLE)')
+    items = ["经营活动产生的现金流量净额", "投资活动产生的现金流量净额", "筹资活动产生的现金流量净额", "汇率变动"]
+    con.executemany("INSERT INTO cash VALUES (?, ?)", [(v, float(i)) for i, v in enumerate(items)])
+    index = ValueIndex.build(con, table_infos_from_connection(con))
+    linked = {ln.value for ln in index.link("企业经营、投资、筹资活动产生的现金流量净额的本期金额？")}
+    assert linked == set(items[:3])
+    # a listed word whose completion is not a cell links nothing new
+    assert {ln.value for ln in index.link("汇率、筹资活动产生的现金流量净额")} == {items[2]}

@@ -556,8 +556,51 @@ class ValueIndex:
             and not ((t, c, v) in partial and generic[(t, c, text)] >= 3)
         ]
         links.extend(self._word_links(inside, whole, links))
+        links.extend(self._enumerated_links(q, found, links))
         links.sort(key=lambda k: (-k.score, k.table, k.column, k.value))
         return links[:limit]
+
+    def _enumerated_links(
+        self,
+        q: str,
+        found: dict[tuple[str, str, str], tuple[float, str, tuple[int, int] | None]],
+        links: list[ValueLink],
+    ) -> list[ValueLink]:
+        """The other items of a list that shares one ending: "经营、投资、筹资活动产生的现金流量净额"
+        matched only '筹资活动产生的现金流量净额'; '经营活动…' and '投资活动…' are found by giving
+        the matched value's ending to each listed item, when the column holds the result."""
+        out: list[ValueLink] = []
+        have = {(ln.table, ln.column, ln.value) for ln in links}
+        for (t, c, value), (score, _, span) in sorted(found.items()):
+            if span is None or (t, c, value) not in have:
+                continue
+            items = _listed_before(q, span[0])
+            if not items:
+                continue
+            norm = normalize(value)
+            held = self._column_values(t, c)
+            best: list[tuple[str, str]] = []
+            for size in range(1, min(len(norm), 8)):
+                hits = [
+                    (item[-size:] + norm[size:], held[item[-size:] + norm[size:]])
+                    for item in items
+                    if len(item) >= size and item[-size:] + norm[size:] in held
+                ]
+                if len(hits) > len(best):
+                    best = hits
+            out.extend(
+                ValueLink(t, c, other, score, text)
+                for text, other in best
+                if (t, c, other) not in have and not any(o.value == other and o.column == c for o in out)
+            )
+        return out
+
+    def _column_values(self, table: str, column: str) -> dict[str, str]:
+        """Normalised value → value of one column (from the index; the database for big columns)."""
+        held = self._exact.get((table, column))
+        if held is not None:
+            return held
+        return {e.norm: e.value for e in self._entries if e.table == table and e.column == column}
 
     def _word_links(
         self,
@@ -661,6 +704,31 @@ def _substrings(q: str) -> dict[str, tuple[int, int]]:
             if 2 <= j - i <= MAX_VALUE_CHARS:
                 out.setdefault(q[i:j], (i, j))
     return out
+
+
+#: what separates the items of a list in Chinese: "经营、投资和筹资活动"
+_LIST_MARKS = "、和及与"
+
+
+def _listed_before(q: str, start: int) -> list[str]:
+    """The items listed right before position ``start``, nearest first (the first one may carry
+    words before it: "企业经营、投资、筹资…" → ['投资', '企业经营'])."""
+    items: list[str] = []
+    pos = start
+    while pos >= 2 and q[pos - 1] in _LIST_MARKS:
+        end = begin = pos - 1
+        while (
+            begin > 0
+            and end - begin < 12
+            and q[begin - 1] not in _LIST_MARKS
+            and re.match(rf"[{_CJK}\w]", q[begin - 1])
+        ):
+            begin -= 1
+        if begin == end:
+            break
+        items.append(q[begin:end])
+        pos = begin
+    return items
 
 
 def _value_can_link(e: _Entry) -> bool:
