@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tablepilot.answer import ResultTable
-from tablepilot.answer_text import answer_values, compose_text, focus_columns
+from tablepilot.answer_text import answer_values, asks_named_thing, compose_text, focus_columns
 
 
 @pytest.mark.parametrize(
@@ -17,9 +17,16 @@ from tablepilot.answer_text import answer_values, compose_text, focus_columns
         ("total amount by region", ["region", "total"], [["East", 2000], ["West", 1000]], None),
         ("what are the first and last names?", ["first", "last"], [["Ann", "Lee"]], None),
         ("how many rows?", ["n"], [[3]], None),
+        # 总 is part of the measure's name here, not a request for a total
+        ("哪家公司的营业总成本更低？", ["企业名称", "营业总成本"], [["三巽控股", 17.65]], [0]),
+        ("华南的总销售额是多少？", ["地区", "销售额"], [["华南", 350]], [1]),
+        ("what is the total points of the reds?", ["team", "points"], [["Reds", 12]], [1]),
+        ("厂房属于什么类别的资产，其账面价值是多少？", ["资产类别", "账面价值"], [["固定资产", 3.2e7]], None),
     ],
 )
-def test_focus_columns(question: str, columns: list[str], rows: list[list[object]], focus: list[int] | None) -> None:
+def test_focus_columns(
+    question: str, columns: list[str], rows: list[list[object]], focus: list[int] | None
+) -> None:
     assert focus_columns(question, ResultTable(columns, rows)) == focus
 
 
@@ -29,4 +36,27 @@ def test_values_and_text_only_use_result_cells() -> None:
     assert compose_text("哪个地区最高？", result) == "答案：华南（地区 = 华南, total = 350）"
     assert compose_text("list it", result) == "Answer: 地区 = 华南, total = 350"
     assert answer_values(ResultTable(["x"], [[2.5], [3.0]])) == ["2.5", "3"]
-    assert compose_text("how many?", ResultTable(["n"], [])) .startswith("The query returned no rows")
+    assert compose_text("how many?", ResultTable(["n"], [])).startswith("The query returned no rows")
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("哪一个的容积率更低呢？", True),
+        ("who has more points, ana silva or tom berg?", True),
+        ("哪几个地区的销售额超过 100？", True),
+        ("which year had the most games?", False),
+        ("哪一年的收入最高？", False),
+        ("哪个地区有多少家门店？", False),
+        ("how many teams are there?", False),
+    ],
+)
+def test_asks_named_thing(question: str, named: bool) -> None:
+    assert asks_named_thing(question) is named
+
+
+def test_amounts_per_label_answer_a_quantity_question() -> None:
+    result = ResultTable(["项目", "本期金额"], [["人工成本", 3507558.89], ["折旧费", 464865.96]])
+    display = {"本期金额": {3507558.89: "3,507,558.89", 464865.96: "464,865.96"}}
+    assert answer_values(result, display, "公司各个项目的本期金额是多少？") == ["3,507,558.89", "464,865.96"]
+    assert answer_values(result, display, "列出所有项目") == ["人工成本", "折旧费"]

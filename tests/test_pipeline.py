@@ -64,8 +64,85 @@ def test_sql_error_is_repaired(sales: Path) -> None:
     assert "Use these names exactly" in repair and '"sales": "地区", "产品", "销售额", "年份"' in repair
 
 
+def test_numbers_for_a_which_question_get_one_retry_naming_the_compared_column(sales: Path) -> None:
+    llm = FakeLLM(
+        [
+            fenced(
+                'SELECT "销售额" FROM "sales" WHERE "地区" IN (\'华东\', \'华北\') ORDER BY "销售额" DESC LIMIT 1'
+            ),
+            fenced(
+                'SELECT "地区" FROM "sales" WHERE "地区" IN (\'华东\', \'华北\') ORDER BY "销售额" DESC LIMIT 1'
+            ),
+        ]
+    )
+    with Session([sales], llm=llm) as s:
+        a = s.ask("华东和华北，哪个地区的销售额更高？")
+    assert a.answer == ["华北"]
+    assert 'Select the name column ("地区")' in llm.prompts[1][-1].content
+
+
+def test_numbers_for_a_which_year_question_are_the_answer(sales: Path) -> None:
+    llm = FakeLLM([fenced('SELECT "年份" FROM "sales" ORDER BY "销售额" DESC LIMIT 1')])
+    with Session([sales], llm=llm) as s:
+        a = s.ask("哪一年的销售额最高？")
+    assert a.answer == ["2023"] and llm.calls == 1
+
+
+def test_a_value_used_as_a_column_is_named_as_a_value(tmp_path: Path) -> None:
+    """The model takes the value '本期增加' (not in the first column: no sideways table) for a column."""
+    p = tmp_path / "insurance.csv"
+    p.write_text(
+        "序号,项目,基本养老保险,失业保险费\n1,本期增加,357,16\n2,本期减少,350,15\n", encoding="utf-8"
+    )
+    llm = FakeLLM(
+        [
+            fenced('SELECT "本期增加" FROM "insurance"'),
+            fenced('SELECT "基本养老保险" FROM "insurance" WHERE "项目" = \'本期增加\''),
+        ]
+    )
+    with Session([p], llm=llm) as s:
+        a = s.ask("基本养老保险本期增加多少？")
+    assert a.answer == ["357"]
+    repair = llm.prompts[1][-1].content
+    assert '"本期增加" is not a column: it is a value of column "项目"' in repair
+    assert "WHERE \"项目\" = '本期增加'" in repair
+
+
+def test_a_table_read_sideways_is_offered_when_a_row_label_is_taken_for_a_column(tmp_path: Path) -> None:
+    """The model keeps asking for the row label '本期增加': it gets the table with rows as columns,
+    and the answer keeps the cell as the file wrote it."""
+    p = tmp_path / "insurance.csv"
+    p.write_text(
+        '项目,基本养老保险,失业保险费\n本期增加,"357,439.52","16,778.96"\n本期减少,"350,000.00",15\n',
+        encoding="utf-8",
+    )
+    wrong = fenced('SELECT "本期增加" FROM "insurance"')
+    right = fenced('SELECT "本期增加" FROM "insurance_sideways" WHERE "项目" = \'基本养老保险\'')
+    llm = FakeLLM([wrong, right, wrong, right])
+    with Session([p], llm=llm) as s:
+        a = s.ask("基本养老保险本期增加多少？")
+        assert a.error is None, a.error
+        assert a.answer == ["357,439.52"]
+        request = llm.prompts[1][-1].content
+        assert '"本期增加" is a row label of "insurance"' in request
+        assert 'Table "insurance_sideways" (2 rows)' in request and '"本期减少"' in request
+        assert s.ask("基本养老保险本期增加多少？").answer == ["357,439.52"]  # made once, then reused
+        names = [t.name for t in s.engine.tables()]
+        assert names == ["insurance", "insurance_sideways"]
+        assert "insurance_sideways" not in system_text(llm.prompts[2])  # not part of the next question
+    assert p.read_text(encoding="utf-8").startswith("项目,基本养老保险")  # the file is untouched
+
+
+def test_a_missing_column_that_is_no_value_gets_only_the_names(sales: Path) -> None:
+    llm = FakeLLM([fenced('SELECT "华中" FROM "sales"'), fenced('SELECT COUNT(*) FROM "sales"')])
+    with Session([sales], llm=llm) as s:
+        s.ask("how many rows?")
+    repair = llm.prompts[1][-1].content
+    assert "is not a column" not in repair and "Use these names exactly" in repair
+
+
 def test_empty_result_gets_one_retry_then_is_reported(sales: Path) -> None:
-    llm = FakeLLM([fenced("SELECT * FROM \"sales\" WHERE \"地区\" = '华中'")] * 3)
+    llm = FakeLLM([fenced('SELECT * FROM "sales" WHERE "地区" = \'华中\'')] * 3)
     with Session([sales], llm=llm) as s:
         a = s.ask("华中的销售额？")
     assert a.error is None and a.answer == [] and a.rows == []
@@ -91,7 +168,12 @@ def test_unanswerable_is_said_plainly(sales: Path) -> None:
 
 
 def test_follow_up_sees_previous_turn(sales: Path) -> None:
-    llm = FakeLLM([fenced('SELECT SUM("销售额") FROM "sales"'), fenced('SELECT SUM("销售额") FROM "sales" WHERE "年份" = 2023')])
+    llm = FakeLLM(
+        [
+            fenced('SELECT SUM("销售额") FROM "sales"'),
+            fenced('SELECT SUM("销售额") FROM "sales" WHERE "年份" = 2023'),
+        ]
+    )
     with Session([sales], llm=llm) as s:
         first = s.ask("总销售额是多少？")
         second = s.ask("只看2023年的呢？")
@@ -112,8 +194,27 @@ def test_answer_json_shape_is_pinned(sales: Path) -> None:
     with Session([sales], llm=llm) as s:
         d = s.ask("list sales").to_dict()
     assert set(d) == {
-        "question", "answer", "text", "sql", "code", "columns", "rows", "truncated", "chart", "seconds",
-        "prompt_tokens", "completion_tokens", "backend", "model", "attempts", "notes", "error", "method", "table", "metrics", "explanation",
+        "question",
+        "answer",
+        "text",
+        "sql",
+        "code",
+        "columns",
+        "rows",
+        "truncated",
+        "chart",
+        "seconds",
+        "prompt_tokens",
+        "completion_tokens",
+        "backend",
+        "model",
+        "attempts",
+        "notes",
+        "error",
+        "method",
+        "table",
+        "metrics",
+        "explanation",
     }
     assert d["answer"] == ["华南", "华北", "华东", "华南"]
     assert d["rows"][0] == ["华南", 300]
@@ -130,11 +231,14 @@ def text_engine(name: str, columns: dict[str, list[str]]) -> DuckDBEngine:
 def test_cells_of_typed_columns_read_as_the_source_wrote_them() -> None:
     engine = text_engine(
         "fin",
-        {"项目": ["营业收入", "营业成本", "利润"], "金额": ["1,119,612.90", "20,514,130.16", "-1,467,790.73"]},
+        {
+            "项目": ["营业收入", "营业成本", "利润"],
+            "金额": ["1,119,612.90", "20,514,130.16", "-1,467,790.73"],
+        },
     )
     llm = FakeLLM(
         [
-            fenced("SELECT \"金额\" FROM \"fin\" WHERE \"项目\" = '营业收入'"),
+            fenced('SELECT "金额" FROM "fin" WHERE "项目" = \'营业收入\''),
             fenced('SELECT SUM("金额") FROM "fin"'),
         ]
     )
@@ -155,7 +259,7 @@ def test_prompt_offers_links_and_typed_columns_compactly() -> None:
             "Population": ["1,694", "6,638 [1]", "412"],
         },
     )
-    llm = FakeLLM([fenced("SELECT \"Population\" FROM \"towns\" WHERE \"Town\" ILIKE '%dzhebariki%'")])
+    llm = FakeLLM([fenced('SELECT "Population" FROM "towns" WHERE "Town" ILIKE \'%dzhebariki%\'')])
     with Session(engine=engine, llm=llm) as s:
         a = s.ask("what is the population of dzhebariki-khaya?")
     system, question = system_text(llm.prompts[0]), llm.prompts[0][-1].content
@@ -212,8 +316,8 @@ def test_extra_context_columns_do_not_become_the_answer(sales: Path) -> None:
 def test_a_zero_count_from_an_exact_text_filter_gets_one_retry(sales: Path) -> None:
     llm = FakeLLM(
         [
-            fenced("SELECT COUNT(*) FROM \"sales\" WHERE \"地区\" = '南'"),
-            fenced("SELECT COUNT(*) FROM \"sales\" WHERE \"地区\" ILIKE '%南%'"),
+            fenced('SELECT COUNT(*) FROM "sales" WHERE "地区" = \'南\''),
+            fenced('SELECT COUNT(*) FROM "sales" WHERE "地区" ILIKE \'%南%\''),
         ]
     )
     with Session([sales], llm=llm) as s:
@@ -223,7 +327,7 @@ def test_a_zero_count_from_an_exact_text_filter_gets_one_retry(sales: Path) -> N
 
 
 def test_a_true_zero_is_answered_after_the_retry(sales: Path) -> None:
-    llm = FakeLLM([fenced("SELECT COUNT(*) FROM \"sales\" WHERE \"地区\" = '西北'")] * 2)
+    llm = FakeLLM([fenced('SELECT COUNT(*) FROM "sales" WHERE "地区" = \'西北\'')] * 2)
     with Session([sales], llm=llm) as s:
         a = s.ask("西北有几条记录？")
     assert a.answer == ["0"] and a.error is None and llm.calls == 2
@@ -233,8 +337,8 @@ def test_display_forms_follow_aliases_but_not_computations() -> None:
     engine = text_engine("fin", {"项目": ["坏账损失", "利息"], "2020年度": ["-700,450.60", "1,000.00"]})
     llm = FakeLLM(
         [
-            fenced("SELECT \"2020年度\" AS \"损失金额\" FROM \"fin\" WHERE \"项目\" = '坏账损失'"),
-            fenced("SELECT \"2020年度\" * 1 AS \"2020年度\" FROM \"fin\" WHERE \"项目\" = '坏账损失'"),
+            fenced('SELECT "2020年度" AS "损失金额" FROM "fin" WHERE "项目" = \'坏账损失\''),
+            fenced('SELECT "2020年度" * 1 AS "2020年度" FROM "fin" WHERE "项目" = \'坏账损失\''),
         ]
     )
     with Session(engine=engine, llm=llm) as s:
@@ -266,7 +370,11 @@ def test_a_query_too_deep_to_parse_is_a_guard_error_not_a_crash(sales: Path) -> 
     with Session([sales], llm=llm, options=AskOptions(python_fallback_attempts=0)) as s:
         a = s.ask("地区是什么？")
     assert a.error is not None and a.error["code"] == "guard_error"
-    assert "too deeply" in a.error["message"] or "too complex" in a.error["message"] or "long" in a.error["message"]
+    assert (
+        "too deeply" in a.error["message"]
+        or "too complex" in a.error["message"]
+        or "long" in a.error["message"]
+    )
 
 
 def test_a_word_inside_cells_is_offered_as_ilike() -> None:
@@ -274,7 +382,7 @@ def test_a_word_inside_cells_is_offered_as_ilike() -> None:
         "fights",
         {"Location": ["Utrecht, Netherlands", "Rotterdam, Netherlands", "Lommel, Belgium", "Paris, France"]},
     )
-    llm = FakeLLM([fenced("SELECT COUNT(*) FROM \"fights\" WHERE \"Location\" ILIKE '%Netherlands%'")])
+    llm = FakeLLM([fenced('SELECT COUNT(*) FROM "fights" WHERE "Location" ILIKE \'%Netherlands%\'')])
     with Session(engine=engine, llm=llm) as s:
         a = s.ask("how many matches were held in the netherlands?")
     assert "\"Location\" ILIKE '%Netherlands%' (cells such as '" in llm.prompts[0][-1].content
@@ -327,11 +435,16 @@ def test_every_prompt_opens_with_the_same_messages(sales: Path) -> None:
     *whole, last = opening_messages("duckdb")
     for prompt in llm.prompts:
         assert prompt[: len(whole)] == whole
-        assert prompt[len(whole)].content.startswith(last.content) and 'Table "sales"' in prompt[len(whole)].content
+        assert (
+            prompt[len(whole)].content.startswith(last.content)
+            and 'Table "sales"' in prompt[len(whole)].content
+        )
 
 
 def test_many_rows_for_a_one_value_question_get_one_retry(sales: Path) -> None:
-    llm = FakeLLM([fenced('SELECT "地区", COUNT(*) FROM "sales" GROUP BY 1'), fenced('SELECT COUNT(*) FROM "sales"')])
+    llm = FakeLLM(
+        [fenced('SELECT "地区", COUNT(*) FROM "sales" GROUP BY 1'), fenced('SELECT COUNT(*) FROM "sales"')]
+    )
     with Session([sales], llm=llm) as s:
         a = s.ask("how many sales records are there?")
     assert a.answer == ["4"]
@@ -345,7 +458,9 @@ def test_many_rows_for_a_one_value_question_get_one_retry(sales: Path) -> None:
 def test_a_column_under_the_wrong_joined_alias_is_mended_without_a_retry(tmp_path: Path) -> None:
     (tmp_path / "people.csv").write_text("id,first_name,team_id\n1,Ana,10\n2,Tom,20\n", encoding="utf-8")
     (tmp_path / "teams.csv").write_text("id,name\n10,Vega\n20,Orbit\n", encoding="utf-8")
-    sql = "SELECT T1.first_name FROM people AS T2 JOIN teams AS T1 ON T1.id = T2.team_id WHERE T1.name = 'Vega'"
+    sql = (
+        "SELECT T1.first_name FROM people AS T2 JOIN teams AS T1 ON T1.id = T2.team_id WHERE T1.name = 'Vega'"
+    )
     llm = FakeLLM([fenced(sql)])
     with Session([tmp_path / "people.csv", tmp_path / "teams.csv"], llm=llm) as s:
         a = s.ask("who plays for vega?")

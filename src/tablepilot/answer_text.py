@@ -30,9 +30,28 @@ Display = Mapping[str, Mapping[Any, str]]
 _ENTITY = re.compile(
     r"(?i)^\s*(which|who|whom|whose|where|what (team|country|city|name|player|club|year|month))\b|哪|谁|什么"
 )
-_QUANTITY = re.compile(
-    r"(?i)\b(how (many|much)|number of|total|sum|average|mean|difference)\b|多少|几|总|平均|合计"
+#: words that ask for a quantity whatever else the question says
+_QUANTITY = re.compile(r"(?i)\b(how (many|much)|number of|average|mean)\b|多少|(?<!哪)几|平均")
+#: words that ask for a quantity only when the question does not ask for a thing: in "哪家公司的营业总成本
+#: 更低" or "which team has the most total points" they are part of the measure's name
+_WEAK_QUANTITY = re.compile(r"(?i)\b(total|sum|difference)\b|总|合计")
+#: a thing whose answer is a number: "which year", "哪一年"
+_NUMBER_THING = re.compile(
+    r"(?i)\b(which|what) (year|month|day|date|season)\b|哪一?年|哪个?月|哪一?天|什么时候"
 )
+
+
+def asks_quantity(question: str) -> bool:
+    if _QUANTITY.search(question):
+        return True
+    return bool(_WEAK_QUANTITY.search(question)) and not _ENTITY.search(question)
+
+
+def asks_named_thing(question: str) -> bool:
+    """ "Which/who …", "哪家/谁 …" asking for a name (not a year, not an amount)."""
+    return (
+        bool(_ENTITY.search(question)) and not asks_quantity(question) and not _NUMBER_THING.search(question)
+    )
 
 
 def _is_number(value: Any) -> bool:
@@ -52,10 +71,10 @@ def focus_columns(question: str, result: ResultTable) -> list[int] | None:
     columns = range(len(result.columns))
     numeric = [i for i in columns if _is_number(first[i])]
     textual = [i for i in columns if isinstance(first[i], (str, dt.date)) or first[i] is None]
-    asks_quantity = bool(_QUANTITY.search(question))
-    if _ENTITY.search(question) and not asks_quantity and len(textual) == 1:
+    quantity, thing = asks_quantity(question), bool(_ENTITY.search(question))
+    if thing and not quantity and len(textual) == 1:
         return textual
-    if asks_quantity and len(numeric) == 1 and len(result.rows) == 1:
+    if quantity and not thing and len(numeric) == 1 and len(result.rows) == 1:  # both: a two-part question
         return numeric  # "how many …" answered with a labelled count; a breakdown keeps its labels
     return None
 
@@ -65,7 +84,13 @@ def _answer_columns(question: str, result: ResultTable) -> list[int]:
     focus = focus_columns(question, result)
     if focus is not None:
         return focus
-    return list(range(len(result.columns))) if len(result.rows) == 1 else [0]
+    if len(result.rows) == 1:
+        return list(range(len(result.columns)))
+    if len(result.columns) == 2 and asks_quantity(question):  # "各项目的金额是多少": label, amount
+        numeric = [i for i in (0, 1) if all(_is_number(r[i]) or r[i] is None for r in result.rows)]
+        if len(numeric) == 1:
+            return numeric
+    return [0]
 
 
 def answer_values(result: ResultTable, display: Display | None = None, question: str = "") -> list[str]:

@@ -5,6 +5,7 @@ Every value in an answer comes from a result the engine returned; the model only
 
 from __future__ import annotations
 
+import decimal
 import functools
 import re
 import time
@@ -14,7 +15,7 @@ from importlib import resources
 from typing import Literal
 
 from tablepilot.answer import Answer, Attempt, ResultTable, json_cell
-from tablepilot.answer_text import Display, answer_values, compose_text, question_language
+from tablepilot.answer_text import Display, answer_values, asks_named_thing, compose_text, question_language
 from tablepilot.catalog import TableInfo
 from tablepilot.charts import recommend_chart
 from tablepilot.data.names import quote_ident, quote_literal
@@ -23,11 +24,12 @@ from tablepilot.engines.joins import join_lines
 from tablepilot.errors import BackendError, GuardError, QueryError, SandboxError, TablepilotError
 from tablepilot.knowledge import hooks as knowledge_hooks
 from tablepilot.knowledge.model import Knowledge
-from tablepilot.linking import ValueIndex, ValueLink
+from tablepilot.linking import ValueIndex, ValueLink, normalize
 from tablepilot.llm.base import LLM, Message
 from tablepilot.method_choice import Method, choose_method
 from tablepilot.profile import TableProfile, describe_tables, profile_table
 from tablepilot.python_path import PythonRunner, ask_with_python
+from tablepilot.sideways import SidewaysEngine, sideways_name, sideways_table
 from tablepilot.sql.extract import extract_sql
 from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.lineage import passthrough_columns
@@ -181,7 +183,11 @@ def opening_messages(dialect: str = "duckdb", examples: ExampleStyle = "turns") 
         return (Message("system", f"{rules}\n\n{text}\n\nThe tables of this question:\n"),)
     out = [Message("system", rules)]
     for i, (q, sql) in enumerate(pairs):
-        intro = "An example table, not the one of the real questions:\n" + "\n".join(table) + "\n" if i == 0 else ""
+        intro = (
+            "An example table, not the one of the real questions:\n" + "\n".join(table) + "\n"
+            if i == 0
+            else ""
+        )
         out.append(Message("user", f"{intro}Question: {q}"))
         out.append(Message("assistant", f"```sql\n{sql}\n```"))
     out.append(Message("system", "Now the real tables; answer questions about these only.\n"))
@@ -238,7 +244,9 @@ def _link_hint(links: Sequence[ValueLink], question: str) -> str:
             column = f"{quote_ident(ln.table)}.{column}"
         value = ln.value
         if ln.contains:
-            lines.append(f"- {column} ILIKE {quote_literal('%' + value + '%')} (cells such as {quote_literal(ln.example)})")
+            lines.append(
+                f"- {column} ILIKE {quote_literal('%' + value + '%')} (cells such as {quote_literal(ln.example)})"
+            )
             continue
         asked = question.casefold()
         word = max((w for w in re.findall(r"\w+", value) if w.casefold() in asked), key=len, default="")
@@ -319,8 +327,11 @@ def ask_question(
     fallback: tuple[str, ResultTable] | None = None
     last_error: TablepilotError | None = None
     temperature = 0.0
+    sideways_offered = False
+    allowed, calls = options.max_attempts, 0
 
-    for _ in range(options.max_attempts):
+    while calls < allowed:
+        calls += 1
         say("writing SQL")
         try:
             completion = llm.complete(
@@ -384,11 +395,21 @@ def ask_question(
         except (GuardError, QueryError) as exc:
             last_error = exc
             answer.attempts.append(Attempt(sql=sql, error=exc.message))
-            messages.append(Message("user", _repair_request(exc, context.tables)))
+            turned = None if sideways_offered else _offer_sideways(context, exc, options.timeout_s)
+            if turned is not None:
+                sideways_offered = True
+                allowed += 1  # a new table to read: the tries so far were on the other one
+                info, request = turned
+                table_names.append(info.name)
+                known_names.extend([info.name, *(c.name for c in info.columns)])
+                table_columns[info.name] = [c.name for c in info.columns]
+                messages.append(Message("user", request))
+            else:
+                messages.append(Message("user", _repair_request(exc, context.tables, context.index)))
             continue
         answer.attempts.append(Attempt(sql=safe_sql))
         looks_empty = not result.rows or _zero_from_text_filter(safe_sql, result)
-        if fallback is None and len(answer.attempts) < options.max_attempts:
+        if fallback is None and calls < allowed:
             if looks_empty:
                 found = "no rows" if not result.rows else "0"
                 fallback = (safe_sql, result)
@@ -397,6 +418,18 @@ def ask_question(
                         "user",
                         f"That query returned {found}. If a filter value was wrong, use the exact values from "
                         "the table description or ILIKE '%word%'. Write a corrected query.",
+                    )
+                )
+                continue
+            if asks_named_thing(question) and _only_numbers(result):
+                fallback = (safe_sql, result)
+                named = _TEXT_COMPARED.findall(safe_sql)
+                column = f" ({quote_ident(named[0])})" if named else ""
+                messages.append(
+                    Message(
+                        "user",
+                        "The question asks which one (a name), but that query returned only numbers. "
+                        f"Select the name column{column} instead of the numbers.",
                     )
                 )
                 continue
@@ -491,11 +524,20 @@ _EACH = re.compile(r"(?i)\b(each|per|every|respectively|by)\b|各|每|分别|哪
 
 
 def _one_value_wanted(question: str) -> bool:
-    """"How many …", "what is the total …", "一共多少…": one number, unless asked per item."""
+    """ "How many …", "what is the total …", "一共多少…": one number, unless asked per item."""
     return bool(_ONE_VALUE.search(question)) and not _EACH.search(question)
 
 
 _TEXT_EQUALS = re.compile(r"=\s*'[^']*'")
+#: a quoted column compared with text: ``"项目名称" IN ('A', 'B')``, ``"Driver" = 'Li Wei'``
+_TEXT_COMPARED = re.compile(r'"([^"]+)"\s*(?:=|(?:NOT\s+)?I?LIKE|IN\s*\()\s*\'', re.IGNORECASE)
+
+
+def _only_numbers(result: ResultTable) -> bool:
+    cells = [v for row in result.rows for v in row if v is not None]
+    return bool(cells) and all(
+        isinstance(v, (int, float, decimal.Decimal)) and not isinstance(v, bool) for v in cells
+    )
 
 
 def _zero_from_text_filter(sql: str, result: ResultTable) -> bool:
@@ -527,17 +569,75 @@ def _lookup(engine: Engine, timeout_s: float, sql: str) -> list[list[object]]:
 _NAME_ERRORS = ("not found", "does not exist", "does not have a column", "unknown_table", "Binder Error")
 
 
-def _repair_request(exc: GuardError | QueryError, tables: Sequence[TableInfo]) -> str:
+_MISSING_COLUMN = re.compile(r'column (?:named )?"([^"]+)"', re.IGNORECASE)
+
+
+def _repair_request(
+    exc: GuardError | QueryError, tables: Sequence[TableInfo], index: ValueIndex | None = None
+) -> str:
     """The error, and for a wrong name the exact quoted names: small models drop the quotes of
-    names such as "Winner(s)" and then call a function ``winner``."""
+    names such as "Winner(s)" and then call a function ``winner``. A "column" that is really a
+    value of a label column (``"本期金额"`` where 项目 holds '本期金额') is said to be one: the
+    model read the table sideways, and the bare list of names does not tell it so."""
     text = f"That query failed: {exc.message}"
     if any(marker in exc.message or marker == exc.data.get("reason") for marker in _NAME_ERRORS):
+        for missing in dict.fromkeys(_MISSING_COLUMN.findall(exc.message)):
+            held = _value_of(index, missing) if index is not None else None
+            if held is not None:
+                table, column, value = held
+                text += (
+                    f"\n{quote_ident(missing)} is not a column: it is a value of column {quote_ident(column)}"
+                    f" of {quote_ident(table)}; filter rows with WHERE {quote_ident(column)} = {quote_literal(value)}."
+                )
         names = "; ".join(
             f"{quote_ident(t.name)}: " + ", ".join(quote_ident(c.name) for c in t.columns[:60])
             for t in tables[:8]
         )
         text += f"\nUse these names exactly, in double quotes: {names}"
     return text + "\nWrite a corrected query."
+
+
+def _offer_sideways(
+    context: DataContext, exc: GuardError | QueryError, timeout_s: float
+) -> tuple[TableInfo, str] | None:
+    """For a "column" that is a row label of a small table: that table read sideways, registered
+    for this question, and the request to query it (see ``tablepilot.sideways``)."""
+    if not isinstance(exc, QueryError) or context.engine.dialect != "duckdb":
+        return None
+    for missing in dict.fromkeys(_MISSING_COLUMN.findall(exc.message)):
+        held = _value_of(context.index, missing)
+        table = next((t for t in context.tables if held is not None and t.name == held[0]), None)
+        if held is None or table is None or not table.columns or table.columns[0].name != held[1]:
+            continue
+        existing = {t.name: t for t in context.engine.tables()}
+        info = existing.get(sideways_name(table))
+        if info is None:
+            if not isinstance(context.engine, SidewaysEngine):
+                return None
+            try:
+                info = sideways_table(context.engine, table, held[1], timeout_s=timeout_s)
+            except TablepilotError:
+                return None
+            if info is None:
+                return None
+            context.__dict__.pop("display", None)  # its cells' written forms join the cached ones
+        con = getattr(context.engine, "connection", None)
+        if con is None:
+            return None
+        text = describe_tables([_with_row_count(profile_table(con, info), info)], budget_tokens=600)
+        return info, (
+            f"That query failed: {exc.message}\n{quote_ident(missing)} is a row label of {quote_ident(table.name)}, "
+            f"not a column. Read sideways (its row labels as columns) the table is:\n{text}\n"
+            f"Write the query on {quote_ident(info.name)}."
+        )
+    return None
+
+
+def _value_of(index: ValueIndex, name: str) -> tuple[str, str, str] | None:
+    """The (table, column, value) whose whole cell text is ``name``, if exactly one column holds it."""
+    wanted = normalize(name)
+    hits = {(k.table, k.column, k.value) for k in index.link(name, limit=10) if normalize(k.value) == wanted}
+    return next(iter(hits)) if len({(t, c) for t, c, _ in hits}) == 1 else None
 
 
 def answer_sql(context: DataContext, question: str, sql: str, options: AskOptions = AskOptions()) -> Answer:

@@ -1,0 +1,110 @@
+"""A small label-keyed table read sideways, for a model that took a row label for a column.
+
+Tables such as ``项目 | 基本养老保险 | 失业保险费`` with rows ``本期增加``, ``本期减少`` are often
+laid out with the *measures* down the first column. When the model writes ``SELECT "本期增加"``, the
+table it has in mind is the transposed one; handing it that table (cells as the source wrote them,
+typed again by the engine) fixes the query where a list of column names does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import pyarrow as pa
+
+from tablepilot.answer import ResultTable
+from tablepilot.catalog import TableInfo
+from tablepilot.data.names import quote_ident
+from tablepilot.tidy.values import cell_text
+
+#: only small tables are read sideways: their rows become columns
+MAX_ROWS = 30
+MAX_COLUMNS = 30
+
+
+@runtime_checkable
+class SidewaysEngine(Protocol):
+    """The engine calls this needs (the DuckDB engine has them)."""
+
+    def execute(self, sql: str, *, max_rows: int = 1000, timeout_s: float = 30.0) -> ResultTable: ...
+
+    def register_arrow(
+        self,
+        name: str,
+        table: pa.Table,
+        *,
+        source: str = "",
+        sheet: str | None = None,
+        notes: Sequence[str] = (),
+        infer_types: bool = False,
+    ) -> TableInfo: ...
+
+    def display_forms(self) -> dict[str, Mapping[Any, str]]: ...
+
+
+def sideways_name(table: TableInfo) -> str:
+    return f"{table.name}_sideways"
+
+
+def _written_columns(table: TableInfo) -> list[tuple[str, str]]:
+    """(name, column holding its cells as written): typed views and their parts are left out."""
+    names = {c.name for c in table.columns}
+    text_of = {
+        c.source_column: c.name
+        for c in table.columns
+        if c.source_column in names and c.source_column != c.name and c.source_column.startswith(c.name)
+    }
+    out: list[tuple[str, str]] = []
+    for c in table.columns:
+        if c.name in text_of:  # "X_text" beside the typed "X": "X" stands for both
+            continue
+        if c.source_column in names and c.source_column != c.name and c.name.startswith(c.source_column):
+            continue  # "X_low", "X_year": a part of "X"
+        out.append(
+            (c.name, c.source_column if c.source_column in names and c.name in c.source_column else c.name)
+        )
+    return out
+
+
+def sideways_table(
+    engine: SidewaysEngine, table: TableInfo, label_column: str, *, timeout_s: float = 30.0
+) -> TableInfo | None:
+    """Register the transposed copy of ``table`` (rows keyed by ``label_column``) and return it;
+    None when the table is too big or its labels cannot be column names (blank or repeated)."""
+    columns = _written_columns(table)
+    if not 2 <= len(columns) <= MAX_COLUMNS or table.row_count > MAX_ROWS:
+        return None
+    if label_column not in [name for name, _ in columns]:
+        return None
+    select = ", ".join(quote_ident(src) for _, src in columns)
+    result = engine.execute(
+        f"SELECT {select} FROM {quote_ident(table.name)} ORDER BY rowid",
+        max_rows=MAX_ROWS + 1,
+        timeout_s=timeout_s,
+    )
+    if len(result.rows) > MAX_ROWS:
+        return None
+    forms = engine.display_forms()
+    grid: list[list[str]] = []
+    for row in result.rows:
+        cells = []
+        for (name, _), value in zip(columns, row, strict=True):
+            written = forms.get(name, {}).get(value) if value is not None else None
+            cells.append(written if written is not None else cell_text(value))
+        grid.append(cells)
+    at = [name for name, _ in columns].index(label_column)
+    labels = [r[at].strip() for r in grid]
+    if not all(labels) or len({label.casefold() for label in labels}) != len(labels):
+        return None
+    others = [j for j in range(len(columns)) if j != at]
+    data: dict[str, list[str | None]] = {label_column: [columns[j][0] for j in others]}
+    for label, row in zip(labels, grid, strict=True):
+        data[label] = [row[j] if row[j] != "" else None for j in others]
+    return engine.register_arrow(
+        sideways_name(table),
+        pa.table(data, schema=pa.schema([(k, pa.string()) for k in data])),
+        source=table.source,
+        notes=(f"{table.name} read sideways: the values of {label_column!r} are its columns",),
+        infer_types=True,
+    )
