@@ -136,6 +136,25 @@ def wtq_table(path: Path) -> LoadedTable:
     return _grid_table(path, grid[0] if grid else [], grid[1:], table_name_for(path))
 
 
+def without_totals(table: LoadedTable) -> list[LoadedTable]:
+    """Total rows ('Total' in one of the first two cells) kept out of the data, as the tidy step
+    does for a user's file: they would win every "which … the most" and count as one more item.
+    They stay, as written, in ``<name>_totals``."""
+    from tablepilot.tidy.totals import total_kind
+
+    rows = table.data.to_pylist()
+    names = table.data.column_names
+    totals = [i for i, r in enumerate(rows) if total_kind([r[n] for n in names[:2]]) == "total"]
+    if not totals or len(totals) == len(rows):
+        return [table]
+    keep = [i for i in range(len(rows)) if i not in set(totals)]
+    note = f"{len(totals)} total row(s) kept in {table.name}_totals"
+    return [
+        replace(table, data=table.data.take(keep), notes=(*table.notes, note)),
+        replace(table, name=f"{table.name}_totals", data=table.data.take(totals), notes=()),
+    ]
+
+
 # --------------------------------------------------------------------------- IM-TQA
 
 
@@ -386,7 +405,7 @@ def question_tables(question: Question, fmt: str | None = None) -> list[LoadedTa
             return [retqa_table(question.tables[0], name)]
         return [retqa_table(p, table_name_for(p)) for p in question.tables]
     if fmt == "wtq":
-        return [replace(wtq_table(p), infer_types=True) for p in question.tables]
+        return [t for p in question.tables for t in without_totals(replace(wtq_table(p), infer_types=True))]
     if fmt == "imtqa":
         return [replace(imtqa_table(p), infer_types=True) for p in question.tables]
     raise LoadError(f"unknown table format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
