@@ -141,6 +141,15 @@ def test_a_missing_column_that_is_no_value_gets_only_the_names(sales: Path) -> N
     assert "is not a column" not in repair and "Use these names exactly" in repair
 
 
+def test_a_backslash_escaped_quote_is_read_as_a_quote(tmp_path: Path) -> None:
+    p = tmp_path / "records.csv"
+    p.write_text("Best,Venue\nyear's best,Brussels\nworld record,Oslo\n", encoding="utf-8")
+    llm = FakeLLM([fenced("SELECT COUNT(*) FROM \"records\" WHERE \"Best\" = 'year\\'s best'")])
+    with Session([p], llm=llm) as s:
+        a = s.ask("how many year's bests?")
+    assert a.answer == ["1"] and a.sql is not None and "'year''s best'" in a.sql
+
+
 def test_empty_result_gets_one_retry_then_is_reported(sales: Path) -> None:
     llm = FakeLLM([fenced('SELECT * FROM "sales" WHERE "地区" = \'华中\'')] * 3)
     with Session([sales], llm=llm) as s:

@@ -383,6 +383,8 @@ def ask_question(
         try:
             if context.knowledge is not None:  # metric names → their exact expression
                 sql = knowledge_hooks.rewrite(context.knowledge, sql, known_names, context.engine.dialect)
+            if context.engine.dialect in ("duckdb", "postgres"):  # they read \' as the end of the text
+                sql = sql.replace("\\'", "''")  # 'year\'s best' (MySQL style) → 'year''s best'
             mended = requote(sql, known_names)
             if len(table_names) > 1:  # a column under the wrong joined table's alias
                 mended = requalify_columns(mended, table_columns, dialect=context.engine.dialect) or mended
