@@ -233,7 +233,9 @@ def test_bench_links_are_grounded_in_the_question(suite: str) -> None:
 def test_header_cells_repeated_in_the_data_do_not_link() -> None:
     con = duckdb.connect()
     con.execute('CREATE TABLE t ("Town" VARCHAR, "Population" VARCHAR)')
-    con.execute("INSERT INTO t VALUES ('Khandyga', '6638'), ('Town', 'Population'), ('Rural settlements', '425')")
+    con.execute(
+        "INSERT INTO t VALUES ('Khandyga', '6638'), ('Town', 'Population'), ('Rural settlements', '425')"
+    )
     index = ValueIndex.build(con, table_infos_from_connection(con))
     links = index.link("what is the population of khandyga?")
     assert [(ln.column, ln.value) for ln in links] == [("Town", "Khandyga")]
@@ -251,7 +253,9 @@ def test_a_word_matching_many_values_of_a_column_is_not_a_value() -> None:
 def test_an_english_question_links_a_cell_with_a_transliteration() -> None:
     con = duckdb.connect()
     con.execute('CREATE TABLE t ("Settlement" VARCHAR, "Population" BIGINT)')
-    con.execute("INSERT INTO t VALUES ('Dzhebariki-Khaya\n(Джебарики-Хая)', 1694), ('Khandyga\n(Хандыга)', 6638)")
+    con.execute(
+        "INSERT INTO t VALUES ('Dzhebariki-Khaya\n(Джебарики-Хая)', 1694), ('Khandyga\n(Хандыга)', 6638)"
+    )
     index = ValueIndex.build(con, table_infos_from_connection(con))
     links = index.link("what is the total population in dzhebariki-khaya?")
     assert [ln.value for ln in links] == ["Dzhebariki-Khaya\n(Джебарики-Хая)"]
@@ -297,13 +301,35 @@ def test_accents_of_latin_letters_do_not_block_a_link() -> None:
 
 
 def test_items_listed_with_one_shared_ending_are_each_linked() -> None:
-    """"经营、投资、筹资活动产生的现金流量净额" names three cells; only the last is written out."""
+    """ "经营、投资、筹资活动产生的现金流量净额" names three cells; only the last is written out."""
     con = duckdb.connect()
     con.execute('CREATE TABLE cash ("项目" VARCHAR, "本期金额" DOUBLE)')
-    items = ["经营活动产生的现金流量净额", "投资活动产生的现金流量净额", "筹资活动产生的现金流量净额", "汇率变动"]
+    items = [
+        "经营活动产生的现金流量净额",
+        "投资活动产生的现金流量净额",
+        "筹资活动产生的现金流量净额",
+        "汇率变动",
+    ]
     con.executemany("INSERT INTO cash VALUES (?, ?)", [(v, float(i)) for i, v in enumerate(items)])
     index = ValueIndex.build(con, table_infos_from_connection(con))
     linked = {ln.value for ln in index.link("企业经营、投资、筹资活动产生的现金流量净额的本期金额？")}
     assert linked == set(items[:3])
     # a listed word whose completion is not a cell links nothing new
     assert {ln.value for ln in index.link("汇率、筹资活动产生的现金流量净额")} == {items[2]}
+
+
+def test_a_chinese_month_links_its_zero_padded_cell_and_not_dates_sharing_the_year() -> None:
+    con = duckdb.connect()
+    con.execute('CREATE TABLE land ("成交日期" VARCHAR, "时间(月份)" VARCHAR)')
+    con.executemany(
+        "INSERT INTO land VALUES (?, ?)",
+        [
+            ("2017年05月12日", "2017年05月"),
+            ("2017年03月04日", "2017年03月"),
+            ("2018年01月09日", "2018年01月"),
+        ],
+    )
+    index = ValueIndex.build(con, table_infos_from_connection(con))
+    links = index.link("请问在2017年3月成交的地块中，哪一块的价格最高？")
+    assert [(ln.column, ln.value) for ln in links] == [("时间(月份)", "2017年03月")]
+    assert normalize("2017年3月4日") == normalize("2017年03月04日")

@@ -247,7 +247,14 @@ def normalize(text: str) -> str:
     norm = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
     if norm.isascii():
         return norm
+    if "年" in norm or "月" in norm:  # "2021年8月" is the cell '2021年08月'
+        for _ in range(2):  # the month, then the day that follows it
+            norm = _CN_MONTH_DAY.sub(lambda m: f"{m.group(1)}0{m.group(2)}{m.group(3)}", norm)
     return "".join(_fold(ch) for ch in norm).translate(_LATIN_LETTERS)
+
+
+#: a one-digit month or day in a Chinese date, zero-padded when normalising
+_CN_MONTH_DAY = re.compile(r"((?:\d{4}年|\d月))(\d)([月日号])")
 
 
 def _fold(ch: str) -> str:
@@ -548,12 +555,15 @@ class ValueIndex:
         # one question word partially matching many values of a column ("games" ~ 'Game 1', 'Game 2'…)
         # names the column's kind of thing, not one of its values
         generic = Counter((t, c, found[(t, c, v)][1]) for (t, c, v) in partial)
+        # a partial match on part of a phrase that matched a whole value ('2017' of '2017年03月')
+        whole_texts = [text for key, (score, text, _) in found.items() if score > 0.6 and key not in partial]
         links = [
             ValueLink(t, c, v, round(score, 4), text)
             for (t, c, v), (score, text, span) in found.items()
             if not (span is not None and any(_inside(span, other) for other in spans))
             and not ((t, c, v) in partial and (t, c) in whole)
             and not ((t, c, v) in partial and generic[(t, c, text)] >= 3)
+            and not ((t, c, v) in partial and any(text in w for w in whole_texts))
         ]
         links.extend(self._word_links(inside, whole, links))
         links.extend(self._enumerated_links(q, found, links))
