@@ -60,3 +60,9 @@ def test_amounts_per_label_answer_a_quantity_question() -> None:
     display = {"本期金额": {3507558.89: "3,507,558.89", 464865.96: "464,865.96"}}
     assert answer_values(result, display, "公司各个项目的本期金额是多少？") == ["3,507,558.89", "464,865.96"]
     assert answer_values(result, display, "列出所有项目") == ["人工成本", "折旧费"]
+
+
+def test_an_empty_cell_of_a_one_row_answer_is_no_value() -> None:
+    result = ResultTable(["本期", "上年同期", "增减比例%"], [[1.35, 1.97, None]])
+    assert answer_values(result, None, "本期和上年同期的周转率分别是多少？") == ["1.35", "1.97"]
+    assert answer_values(ResultTable(["a", "b"], [[None, None]]), None, "what?") == ["", ""]

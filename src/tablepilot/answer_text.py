@@ -117,7 +117,9 @@ def answer_values(result: ResultTable, display: Display | None = None, question:
         return [text(0, r[0]) for r in result.rows]
     chosen = _answer_columns(question, result)
     if len(result.rows) == 1:
-        return [text(i, result.rows[0][i]) for i in chosen]
+        row = result.rows[0]
+        filled = [i for i in chosen if row[i] is not None] or chosen  # an empty cell is no value
+        return [text(i, row[i]) for i in filled]
     return [text(chosen[0], r[chosen[0]]) for r in result.rows]
 
 
