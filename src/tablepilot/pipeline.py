@@ -630,7 +630,8 @@ def _offer_sideways(
         return info, (
             f"That query failed: {exc.message}\n{quote_ident(missing)} is a row label of {quote_ident(table.name)}, "
             f"not a column. Read sideways (its row labels as columns) the table is:\n{text}\n"
-            f"Write the query on {quote_ident(info.name)}."
+            f"Write the query on {quote_ident(info.name)}: there {quote_ident(missing)} is a column, so select it "
+            f"and do not filter {quote_ident(held[1])} by {quote_literal(held[2])}."
         )
     return None
 
