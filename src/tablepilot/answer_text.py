@@ -86,7 +86,8 @@ def _answer_columns(question: str, result: ResultTable) -> list[int]:
         return focus
     if len(result.rows) == 1:
         return list(range(len(result.columns)))
-    if len(result.columns) == 2 and asks_quantity(question):  # "各项目的金额是多少": label, amount
+    # "各项目的金额是多少": label, amount → the amounts; "total amount by region" keeps its labels
+    if len(result.columns) == 2 and _QUANTITY.search(question):
         numeric = [i for i in (0, 1) if all(_is_number(r[i]) or r[i] is None for r in result.rows)]
         if len(numeric) == 1:
             return numeric
