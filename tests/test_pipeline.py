@@ -141,10 +141,23 @@ def test_a_missing_column_that_is_no_value_gets_only_the_names(sales: Path) -> N
     assert "is not a column" not in repair and "Use these names exactly" in repair
 
 
+def test_an_empty_result_from_a_value_under_the_wrong_column_says_which_column_holds_it(sales: Path) -> None:
+    llm = FakeLLM(
+        [
+            fenced('SELECT SUM("销售额") FROM "sales" WHERE "产品" = \'华南\''),
+            fenced('SELECT SUM("销售额") FROM "sales" WHERE "地区" = \'华南\''),
+        ]
+    )
+    with Session([sales], llm=llm) as s:
+        a = s.ask("华南的销售额是多少？")
+    assert a.answer == ["350"]
+    assert '\'华南\' is not a value of "产品"; it is a value of "地区".' in llm.prompts[1][-1].content
+
+
 def test_a_backslash_escaped_quote_is_read_as_a_quote(tmp_path: Path) -> None:
     p = tmp_path / "records.csv"
     p.write_text("Best,Venue\nyear's best,Brussels\nworld record,Oslo\n", encoding="utf-8")
-    llm = FakeLLM([fenced("SELECT COUNT(*) FROM \"records\" WHERE \"Best\" = 'year\\'s best'")])
+    llm = FakeLLM([fenced('SELECT COUNT(*) FROM "records" WHERE "Best" = \'year\\\'s best\'')])
     with Session([p], llm=llm) as s:
         a = s.ask("how many year's bests?")
     assert a.answer == ["1"] and a.sql is not None and "'year''s best'" in a.sql

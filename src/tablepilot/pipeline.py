@@ -418,8 +418,9 @@ def ask_question(
                 messages.append(
                     Message(
                         "user",
-                        f"That query returned {found}. If a filter value was wrong, use the exact values from "
-                        "the table description or ILIKE '%word%'. Write a corrected query.",
+                        f"That query returned {found}.{_misplaced_values(safe_sql, context.index)} If a filter "
+                        "value was wrong, use the exact values from the table description or ILIKE '%word%'. "
+                        "Write a corrected query.",
                     )
                 )
                 continue
@@ -533,6 +534,23 @@ def _one_value_wanted(question: str) -> bool:
 _TEXT_EQUALS = re.compile(r"=\s*'[^']*'")
 #: a quoted column compared with text: ``"项目名称" IN ('A', 'B')``, ``"Driver" = 'Li Wei'``
 _TEXT_COMPARED = re.compile(r'"([^"]+)"\s*(?:=|(?:NOT\s+)?I?LIKE|IN\s*\()\s*\'', re.IGNORECASE)
+
+
+_EQUALS_TEXT = re.compile(r'"([^"]+)"\s*=\s*\'((?:[^\']|\'\')*)\'')
+
+
+def _misplaced_values(sql: str, index: ValueIndex) -> str:
+    """For ``"成交日期" = '2021年05月'`` where only "时间(月份)" holds that text: say which column does."""
+    notes = []
+    for column, literal in dict.fromkeys(_EQUALS_TEXT.findall(sql)):
+        value = literal.replace("''", "'")
+        held = _value_of(index, value)
+        if held is not None and held[1] != column:
+            notes.append(
+                f" {quote_literal(value)} is not a value of {quote_ident(column)}; it is a value of "
+                f"{quote_ident(held[1])}."
+            )
+    return "".join(notes)
 
 
 def _only_numbers(result: ResultTable) -> bool:
