@@ -215,29 +215,9 @@ def test_answer_json_shape_is_pinned(sales: Path) -> None:
     llm = FakeLLM([fenced('SELECT "地区", "销售额" FROM "sales" ORDER BY "销售额" DESC')])
     with Session([sales], llm=llm) as s:
         d = s.ask("list sales").to_dict()
-    assert set(d) == {
-        "question",
-        "answer",
-        "text",
-        "sql",
-        "code",
-        "columns",
-        "rows",
-        "truncated",
-        "chart",
-        "seconds",
-        "prompt_tokens",
-        "completion_tokens",
-        "backend",
-        "model",
-        "attempts",
-        "notes",
-        "error",
-        "method",
-        "table",
-        "metrics",
-        "explanation",
-    }
+    fields = "question answer text sql code columns rows truncated chart seconds prompt_tokens"
+    fields += " completion_tokens backend model attempts notes error method table metrics explanation"
+    assert set(d) == set(fields.split())
     assert d["answer"] == ["华南", "华北", "华东", "华南"]
     assert d["rows"][0] == ["华南", 300]
 
