@@ -68,6 +68,11 @@ class Answer:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
 
+def is_number(value: Any) -> bool:
+    """A numeric result cell (a bool is not a number here)."""
+    return isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool)
+
+
 def json_cell(value: Any) -> Any:
     """A result cell as a JSON-safe value (dates as ISO text, decimals as numbers, NaN as null)."""
     if value is None or isinstance(value, (bool, int, str)):

@@ -7,12 +7,11 @@ query did not produce (the model never writes the prose).
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from tablepilot.answer import ResultTable, cell_text
+from tablepilot.answer import ResultTable, cell_text, is_number
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SHOWN = 5
@@ -48,14 +47,10 @@ def asks_quantity(question: str) -> bool:
 
 
 def asks_named_thing(question: str) -> bool:
-    """ "Which/who …", "哪家/谁 …" asking for a name (not a year, not an amount)."""
+    """A question such as "which/who …" or "哪家/谁 …" asking for a name (not a year, not an amount)."""
     return (
         bool(_ENTITY.search(question)) and not asks_quantity(question) and not _NUMBER_THING.search(question)
     )
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool)
 
 
 def focus_columns(question: str, result: ResultTable) -> list[int] | None:
@@ -69,7 +64,7 @@ def focus_columns(question: str, result: ResultTable) -> list[int] | None:
         return None
     first = result.rows[0]
     columns = range(len(result.columns))
-    numeric = [i for i in columns if _is_number(first[i])]
+    numeric = [i for i in columns if is_number(first[i])]
     textual = [i for i in columns if isinstance(first[i], (str, dt.date)) or first[i] is None]
     quantity, thing = asks_quantity(question), bool(_ENTITY.search(question))
     if thing and not quantity and len(textual) == 1:
@@ -88,7 +83,7 @@ def _answer_columns(question: str, result: ResultTable) -> list[int]:
         return list(range(len(result.columns)))
     # "各项目的金额是多少": label, amount → the amounts; "total amount by region" keeps its labels
     if len(result.columns) == 2 and _QUANTITY.search(question):
-        numeric = [i for i in (0, 1) if all(_is_number(r[i]) or r[i] is None for r in result.rows)]
+        numeric = [i for i in (0, 1) if all(is_number(r[i]) or r[i] is None for r in result.rows)]
         if len(numeric) == 1:
             return numeric
     return [0]

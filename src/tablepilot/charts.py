@@ -10,14 +10,13 @@ documented in ``docs/charts.md``; when a chart would not help the answer, the re
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tablepilot.answer import json_cell
+from tablepilot.answer import is_number, json_cell
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 
@@ -146,10 +145,6 @@ def _width(text: str) -> int:
     return sum(2 if _CJK.match(ch) else 1 for ch in text)
 
 
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float, decimal.Decimal)) and not isinstance(v, bool)
-
-
 def _time_unit(values: list[Any]) -> str:
     """The coarsest Vega-Lite UTC time unit that keeps every value distinct as shown."""
     texts = [v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else str(v) for v in values]
@@ -173,7 +168,7 @@ def _infer(name: str, values: list[Any]) -> _Column:
     base = {"name": name, "distinct": distinct, "unique": unique, "max_width": width}
     if not present:
         return _Column(kind="text", **base)  # type: ignore[arg-type]
-    if all(_is_number(v) for v in present):
+    if all(is_number(v) for v in present):
         nums = [float(v) for v in present]
         integers = all(float(v).is_integer() for v in nums)
         if integers and (
