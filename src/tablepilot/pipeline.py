@@ -5,7 +5,6 @@ Every value in an answer comes from a result the engine returned; the model only
 
 from __future__ import annotations
 
-import decimal
 import functools
 import re
 import time
@@ -14,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Literal
 
-from tablepilot.answer import Answer, Attempt, ResultTable, json_cell
+from tablepilot.answer import Answer, Attempt, ResultTable, is_number, json_cell
 from tablepilot.answer_text import Display, answer_values, asks_named_thing, compose_text, question_language
 from tablepilot.catalog import TableInfo
 from tablepilot.charts import recommend_chart
@@ -29,7 +28,7 @@ from tablepilot.llm.base import LLM, Message
 from tablepilot.method_choice import Method, choose_method
 from tablepilot.profile import TableProfile, describe_tables, profile_table
 from tablepilot.python_path import PythonRunner, ask_with_python
-from tablepilot.sideways import SidewaysEngine, sideways_name, sideways_table
+from tablepilot.sideways import sideways_data, sideways_name
 from tablepilot.sql.extract import extract_sql
 from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.lineage import passthrough_columns
@@ -397,7 +396,8 @@ def ask_question(
         except (GuardError, QueryError) as exc:
             last_error = exc
             answer.attempts.append(Attempt(sql=sql, error=exc.message))
-            turned = None if sideways_offered else _offer_sideways(context, exc, options.timeout_s)
+            cells = _cells_named_as_columns(exc, context.index)
+            turned = None if sideways_offered else _offer_sideways(context, exc, cells, options.timeout_s)
             if turned is not None:
                 sideways_offered = True
                 allowed += 1  # a new table to read: the tries so far were on the other one
@@ -407,7 +407,7 @@ def ask_question(
                 table_columns[info.name] = [c.name for c in info.columns]
                 messages.append(Message("user", request))
             else:
-                messages.append(Message("user", _repair_request(exc, context.tables, context.index)))
+                messages.append(Message("user", _repair_request(exc, context.tables, cells)))
             continue
         answer.attempts.append(Attempt(sql=safe_sql))
         looks_empty = not result.rows or _zero_from_text_filter(safe_sql, result)
@@ -527,7 +527,8 @@ _EACH = re.compile(r"(?i)\b(each|per|every|respectively|by)\b|各|每|分别|哪
 
 
 def _one_value_wanted(question: str) -> bool:
-    """ "How many …", "what is the total …", "一共多少…": one number, unless asked per item."""
+    """A question such as "how many …", "what is the total …" or "一共多少…": one number, unless
+    asked per item."""
     return bool(_ONE_VALUE.search(question)) and not _EACH.search(question)
 
 
@@ -555,9 +556,7 @@ def _misplaced_values(sql: str, index: ValueIndex) -> str:
 
 def _only_numbers(result: ResultTable) -> bool:
     cells = [v for row in result.rows for v in row if v is not None]
-    return bool(cells) and all(
-        isinstance(v, (int, float, decimal.Decimal)) and not isinstance(v, bool) for v in cells
-    )
+    return bool(cells) and all(is_number(v) for v in cells)
 
 
 def _zero_from_text_filter(sql: str, result: ResultTable) -> bool:
@@ -592,23 +591,35 @@ _NAME_ERRORS = ("not found", "does not exist", "does not have a column", "unknow
 _MISSING_COLUMN = re.compile(r'column (?:named )?"([^"]+)"', re.IGNORECASE)
 
 
+def _cells_named_as_columns(
+    exc: GuardError | QueryError, index: ValueIndex
+) -> list[tuple[str, tuple[str, str, str]]]:
+    """Each missing "column" of the error that is a cell: (name, (table, column, value))."""
+    found = []
+    for missing in dict.fromkeys(_MISSING_COLUMN.findall(exc.message)):
+        held = _value_of(index, missing)
+        if held is not None:
+            found.append((missing, held))
+    return found
+
+
 def _repair_request(
-    exc: GuardError | QueryError, tables: Sequence[TableInfo], index: ValueIndex | None = None
+    exc: GuardError | QueryError,
+    tables: Sequence[TableInfo],
+    cells: Sequence[tuple[str, tuple[str, str, str]]] = (),
 ) -> str:
     """The error, and for a wrong name the exact quoted names: small models drop the quotes of
     names such as "Winner(s)" and then call a function ``winner``. A "column" that is really a
-    value of a label column (``"本期金额"`` where 项目 holds '本期金额') is said to be one: the
-    model read the table sideways, and the bare list of names does not tell it so."""
+    cell of a label column (``"本期金额"`` where 项目 holds '本期金额', from
+    ``_cells_named_as_columns``) is said to be one: the model read the table sideways, and the
+    bare list of names does not tell it so."""
     text = f"That query failed: {exc.message}"
     if any(marker in exc.message or marker == exc.data.get("reason") for marker in _NAME_ERRORS):
-        for missing in dict.fromkeys(_MISSING_COLUMN.findall(exc.message)):
-            held = _value_of(index, missing) if index is not None else None
-            if held is not None:
-                table, column, value = held
-                text += (
-                    f"\n{quote_ident(missing)} is not a column: it is a value of column {quote_ident(column)}"
-                    f" of {quote_ident(table)}; filter rows with WHERE {quote_ident(column)} = {quote_literal(value)}."
-                )
+        for missing, (table, column, value) in cells:
+            text += (
+                f"\n{quote_ident(missing)} is not a column: it is a value of column {quote_ident(column)}"
+                f" of {quote_ident(table)}; filter rows with WHERE {quote_ident(column)} = {quote_literal(value)}."
+            )
         names = "; ".join(
             f"{quote_ident(t.name)}: " + ", ".join(quote_ident(c.name) for c in t.columns[:60])
             for t in tables[:8]
@@ -618,38 +629,48 @@ def _repair_request(
 
 
 def _offer_sideways(
-    context: DataContext, exc: GuardError | QueryError, timeout_s: float
+    context: DataContext,
+    exc: GuardError | QueryError,
+    cells: Sequence[tuple[str, tuple[str, str, str]]],
+    timeout_s: float,
 ) -> tuple[TableInfo, str] | None:
     """For a "column" that is a row label of a small table: that table read sideways, registered
     for this question, and the request to query it (see ``tablepilot.sideways``)."""
-    if not isinstance(exc, QueryError) or context.engine.dialect != "duckdb":
+    register = getattr(context.engine, "register_arrow", None)
+    con = context.engine.profile_connection()
+    if (
+        not isinstance(exc, QueryError)
+        or context.engine.dialect != "duckdb"
+        or not callable(register)
+        or con is None
+    ):
         return None
-    for missing in dict.fromkeys(_MISSING_COLUMN.findall(exc.message)):
-        held = _value_of(context.index, missing)
-        table = next((t for t in context.tables if held is not None and t.name == held[0]), None)
-        if held is None or table is None or not table.columns or table.columns[0].name != held[1]:
+    for missing, (table_name, column, value) in cells:
+        table = next((t for t in context.tables if t.name == table_name), None)
+        if table is None or not table.columns or table.columns[0].name != column:
             continue
-        existing = {t.name: t for t in context.engine.tables()}
-        info = existing.get(sideways_name(table))
+        info = next((t for t in context.engine.tables() if t.name == sideways_name(table)), None)
         if info is None:
-            if not isinstance(context.engine, SidewaysEngine):
-                return None
             try:
-                info = sideways_table(context.engine, table, held[1], timeout_s=timeout_s)
+                data = sideways_data(context.engine, table, context.display, timeout_s=timeout_s)
             except TablepilotError:
                 return None
-            if info is None:
+            if data is None:
                 return None
+            info = register(
+                sideways_name(table),
+                data,
+                source=table.source,
+                notes=(f"{table.name} read sideways: the values of {column!r} are its columns",),
+                infer_types=True,
+            )
             context.__dict__.pop("display", None)  # its cells' written forms join the cached ones
-        con = getattr(context.engine, "connection", None)
-        if con is None:
-            return None
         text = describe_tables([_with_row_count(profile_table(con, info), info)], budget_tokens=600)
         return info, (
             f"That query failed: {exc.message}\n{quote_ident(missing)} is a row label of {quote_ident(table.name)}, "
             f"not a column. Read sideways (its row labels as columns) the table is:\n{text}\n"
             f"Write the query on {quote_ident(info.name)}: there {quote_ident(missing)} is a column, so select it "
-            f"and do not filter {quote_ident(held[1])} by {quote_literal(held[2])}."
+            f"and do not filter {quote_ident(column)} by {quote_literal(value)}."
         )
     return None
 

@@ -8,39 +8,20 @@ typed again by the engine) fixes the query where a list of column names does not
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Mapping
+from typing import Any
 
 import pyarrow as pa
 
-from tablepilot.answer import ResultTable
 from tablepilot.catalog import TableInfo
 from tablepilot.data.names import quote_ident
+from tablepilot.engines.base import Engine
+from tablepilot.tidy.text_grid import transpose
 from tablepilot.tidy.values import cell_text
 
 #: only small tables are read sideways: their rows become columns
 MAX_ROWS = 30
 MAX_COLUMNS = 30
-
-
-@runtime_checkable
-class SidewaysEngine(Protocol):
-    """The engine calls this needs (the DuckDB engine has them)."""
-
-    def execute(self, sql: str, *, max_rows: int = 1000, timeout_s: float = 30.0) -> ResultTable: ...
-
-    def register_arrow(
-        self,
-        name: str,
-        table: pa.Table,
-        *,
-        source: str = "",
-        sheet: str | None = None,
-        notes: Sequence[str] = (),
-        infer_types: bool = False,
-    ) -> TableInfo: ...
-
-    def display_forms(self) -> dict[str, Mapping[Any, str]]: ...
 
 
 def sideways_name(table: TableInfo) -> str:
@@ -67,15 +48,14 @@ def _written_columns(table: TableInfo) -> list[tuple[str, str]]:
     return out
 
 
-def sideways_table(
-    engine: SidewaysEngine, table: TableInfo, label_column: str, *, timeout_s: float = 30.0
-) -> TableInfo | None:
-    """Register the transposed copy of ``table`` (rows keyed by ``label_column``) and return it;
-    None when the table is too big or its labels cannot be column names (blank or repeated)."""
+def sideways_data(
+    engine: Engine, table: TableInfo, display: Mapping[str, Mapping[Any, str]], *, timeout_s: float = 30.0
+) -> pa.Table | None:
+    """``table`` transposed on its first column, as text cells the way the source wrote them
+    (``display``: typed value → written text per column); None when the table is too big or its
+    labels cannot be column names (blank or repeated)."""
     columns = _written_columns(table)
     if not 2 <= len(columns) <= MAX_COLUMNS or table.row_count > MAX_ROWS:
-        return None
-    if label_column not in [name for name, _ in columns]:
         return None
     select = ", ".join(quote_ident(src) for _, src in columns)
     result = engine.execute(
@@ -85,26 +65,16 @@ def sideways_table(
     )
     if len(result.rows) > MAX_ROWS:
         return None
-    forms = engine.display_forms()
     grid: list[list[str]] = []
     for row in result.rows:
         cells = []
         for (name, _), value in zip(columns, row, strict=True):
-            written = forms.get(name, {}).get(value) if value is not None else None
+            written = display.get(name, {}).get(value) if value is not None else None
             cells.append(written if written is not None else cell_text(value))
         grid.append(cells)
-    at = [name for name, _ in columns].index(label_column)
-    labels = [r[at].strip() for r in grid]
+    labels = [r[0].strip() for r in grid]
     if not all(labels) or len({label.casefold() for label in labels}) != len(labels):
         return None
-    others = [j for j in range(len(columns)) if j != at]
-    data: dict[str, list[str | None]] = {label_column: [columns[j][0] for j in others]}
-    for label, row in zip(labels, grid, strict=True):
-        data[label] = [row[j] if row[j] != "" else None for j in others]
-    return engine.register_arrow(
-        sideways_name(table),
-        pa.table(data, schema=pa.schema([(k, pa.string()) for k in data])),
-        source=table.source,
-        notes=(f"{table.name} read sideways: the values of {label_column!r} are its columns",),
-        infer_types=True,
-    )
+    names, rows = transpose([name for name, _ in columns], [[r[0].strip(), *r[1:]] for r in grid])
+    data = {name: [row[j] or None for row in rows] for j, name in enumerate(names)}
+    return pa.table(data, schema=pa.schema([(name, pa.string()) for name in names]))

@@ -69,23 +69,25 @@ def _is_row_label(text: str) -> bool:
 
 
 def _sideways(columns: list[str], body: list[list[str]]) -> bool:
-    """Row labels down the first column, every row one kind of value, some column mixing kinds."""
+    """Row labels down the first column, every row one kind of value, some column mixing kinds
+    (``body`` padded to the width of ``columns``)."""
     width = len(columns)
     if width < 3 or len(body) < 2:
         return False
-    padded = [r + [""] * (width - len(r)) for r in body]
-    labels = [r[0].strip() for r in padded]
+    labels = [r[0].strip() for r in body]
     if not all(labels) or len(set(labels)) != len(labels) or not all(_is_row_label(v) for v in labels):
         return False
-    if any(_mixed(r[1:]) for r in padded):
+    if any(_mixed(r[1:]) for r in body):
         return False
-    return any(_mixed([r[j] for r in padded]) for j in range(1, width))
+    return any(_mixed([r[j] for r in body]) for j in range(1, width))
 
 
-def _transposed(columns: list[str], body: list[list[str]]) -> tuple[list[str], list[list[str]]]:
-    width = len(columns)
-    padded = [r + [""] * (width - len(r)) for r in body]
-    return [columns[0], *(r[0] for r in padded)], [[columns[j], *(r[j] for r in padded)] for j in range(1, width)]
+def transpose(columns: list[str], body: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """Rows keyed by the first column become columns: the first column's header stays first and
+    heads the old column names. ``body`` rows must be as wide as ``columns``."""
+    return [columns[0], *(r[0] for r in body)], [
+        [columns[j], *(r[j] for r in body)] for j in range(1, len(columns))
+    ]
 
 
 def _spanning_remark(row: list[str], width: int) -> str | None:
@@ -133,9 +135,9 @@ def tidy_text_grid(grid: list[list[str]]) -> TextTable:
     depth = max(1, header_depth([[None if is_blank(c) else c for c in r] for r in padded]))
     if depth == 1:
         columns, body = (list(rows[0]) if rows else []), rows[1:]
-        if _sideways(columns, body):
+        if _sideways(padded[0], padded[1:]):
             notes.append(f"laid out sideways: transposed, so the labels under {columns[0]!r} are the columns")
-            columns, body = _transposed(columns, body)
+            columns, body = transpose(list(padded[0]), padded[1:])
         return TextTable(columns, body, notes)
     names, _ = combine([[None if is_blank(c) else c for c in r] for r in padded[:depth]], width)
     notes.append(f"{depth} header rows combined into column names")
