@@ -590,12 +590,9 @@ class ValueIndex:
             norm = normalize(value)
             held = self._column_values(t, c)
             best: list[tuple[str, str]] = []
-            for size in range(1, min(len(norm), 8)):
-                hits = [
-                    (item[-size:] + norm[size:], held[item[-size:] + norm[size:]])
-                    for item in items
-                    if len(item) >= size and item[-size:] + norm[size:] in held
-                ]
+            for size in range(1, min(len(norm), 8)):  # how much of the value the last item replaces
+                completed = [item[-size:] + norm[size:] for item in items if len(item) >= size]
+                hits = [(text, held[text]) for text in completed if text in held]
                 if len(hits) > len(best):
                     best = hits
             out.extend(
@@ -606,7 +603,8 @@ class ValueIndex:
         return out
 
     def _column_values(self, table: str, column: str) -> dict[str, str]:
-        """Normalised value → value of one column (from the index; the database for big columns)."""
+        """Normalised value → value of one column, as the index holds them (none for a column too
+        big to hold, whose values the database is asked for one by one)."""
         held = self._exact.get((table, column))
         if held is not None:
             return held

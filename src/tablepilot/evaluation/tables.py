@@ -147,7 +147,8 @@ def without_totals(table: LoadedTable) -> list[LoadedTable]:
     totals = [i for i, r in enumerate(rows) if total_kind([r[n] for n in names[:2]]) == "total"]
     if not totals or len(totals) == len(rows):
         return [table]
-    keep = [i for i in range(len(rows)) if i not in set(totals)]
+    aside = set(totals)
+    keep = [i for i in range(len(rows)) if i not in aside]
     note = f"{len(totals)} total row(s) kept in {table.name}_totals"
     return [
         replace(table, data=table.data.take(keep), notes=(*table.notes, note)),
