@@ -300,6 +300,17 @@ def test_accents_of_latin_letters_do_not_block_a_link() -> None:
     assert normalize("がぎ 한국 华东") == "がぎ 한국 华东"  # only Latin letters lose their accents
 
 
+def test_words_of_column_names_and_operations_are_no_values() -> None:
+    con = duckdb.connect()
+    con.execute('CREATE TABLE invoice ("BillingCountry" VARCHAR, "Total" DOUBLE)')
+    con.execute('CREATE TABLE track ("Name" VARCHAR)')
+    con.execute("INSERT INTO invoice VALUES ('USA', 1.0), ('Norway', 2.0)")
+    con.execute("INSERT INTO track VALUES ('Killing Time'), ('Different World'), ('Killer Queen')")
+    index = ValueIndex.build(con, table_infos_from_connection(con))
+    assert index.link("Find the different billing countries for all invoices.") == []
+    assert values_of(index.link("who sang killng time?")) == ["Killing Time"]  # a typo of a value still links
+
+
 def test_items_listed_with_one_shared_ending_are_each_linked() -> None:
     """ "经营、投资、筹资活动产生的现金流量净额" names three cells; only the last is written out."""
     con = duckdb.connect()

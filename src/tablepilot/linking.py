@@ -190,6 +190,15 @@ _STOPWORDS = frozenset(
         "first",
         "last",
         "top",
+        # words that ask for an operation, not for a value ("the different billing countries")
+        "different",
+        "distinct",
+        "average",
+        "order",
+        "sorted",
+        "ascending",
+        "descending",
+        "alphabetical",
     ]
 )
 _CJK_STOP_BIGRAMS = frozenset(
@@ -400,6 +409,9 @@ class ValueIndex:
         n = max(1, len(entries))
         self._idf = {g: math.log(1 + n / c) for g, c in df.items()}
         self._buckets: dict[tuple[str, int], list[str]] | None = None  # built on first typo
+        # a question word inside a column name names that column: it is no misspelt value
+        # ("billing" of "BillingCountry" is not a typo of 'Killing Time')
+        self._name_text = " ".join(_compact(normalize(c)) for _, c in columns)
 
     def _close_words(self, word: str) -> list[str]:
         """Indexed Latin words within a typo of ``word`` (difflib ratio ≥ 0.84).
@@ -492,7 +504,14 @@ class ValueIndex:
         q_grams = grams(q)
         q_gram_set = set(q_grams)
         for g in list(q_gram_set):
-            if len(g) >= 5 and g.isascii() and g.isalpha() and g not in self._by_gram and _is_meaningful(g):
+            if (
+                len(g) >= 5
+                and g.isascii()
+                and g.isalpha()
+                and g not in self._by_gram
+                and g not in self._name_text
+                and _is_meaningful(g)
+            ):
                 q_gram_set.update(self._close_words(g))
         found: dict[tuple[str, str, str], tuple[float, str, tuple[int, int] | None]] = {}
 
