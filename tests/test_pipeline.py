@@ -141,6 +141,55 @@ def test_a_missing_column_that_is_no_value_gets_only_the_names(sales: Path) -> N
     assert "is not a column" not in repair and "Use these names exactly" in repair
 
 
+def test_a_missing_column_is_answered_with_columns_named_like_it_and_the_tables_the_query_used(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "player.csv").write_text(
+        "player_id,name_first,name_last\np1,Ted,Williams\n", encoding="utf-8"
+    )
+    (tmp_path / "award.csv").write_text("player_id,award,year\np1,MVP,1946\n", encoding="utf-8")
+    (tmp_path / "park.csv").write_text("park_id,park_name,city\nk1,Fenway,Boston\n", encoding="utf-8")
+    wrong = fenced(
+        'SELECT T1.first_name FROM "player" AS T1 JOIN "award" AS T2 ON T1.player_id = T2.player_id'
+    )
+    right = fenced(
+        'SELECT T1."name_first" FROM "player" AS T1 JOIN "award" AS T2 ON T1.player_id = T2.player_id'
+    )
+    llm = FakeLLM([wrong, right])
+    files = [tmp_path / "player.csv", tmp_path / "award.csv", tmp_path / "park.csv"]
+    with Session(files, llm=llm) as s:
+        a = s.ask("first names of award winners?")
+    assert a.answer == ["Ted"]
+    repair = llm.prompts[1][-1].content
+    assert 'Columns named like "first_name": "player"."name_first"' in repair
+    names = repair.split("Use these names exactly")[1]
+    assert '"player": "player_id", "name_first", "name_last"' in names and '"award"' in names
+    assert '"park"' not in names  # a table the query did not use
+
+
+def test_a_which_of_a_and_b_question_answered_with_neither_gets_one_retry(tmp_path: Path) -> None:
+    p = tmp_path / "land.csv"
+    p.write_text(
+        "区域,项目,容积率\n桐庐县,望江月,2.2\n桐庐县,富春山健康城,1.1\n桐庐县,江南里,0.9\n", encoding="utf-8"
+    )
+    district = fenced('SELECT "区域" FROM "land" WHERE "区域" = \'桐庐县\' ORDER BY "容积率" LIMIT 1')
+    compared = fenced(
+        'SELECT "项目" FROM "land" WHERE "项目" IN (\'望江月\', \'富春山健康城\') ORDER BY "容积率" LIMIT 1'
+    )
+    llm = FakeLLM([district, compared])
+    with Session([p], llm=llm) as s:
+        a = s.ask("在桐庐县，望江月和富春山健康城这两个小区，哪个的容积率更低？")
+    assert a.answer == ["富春山健康城"]
+    request = llm.prompts[1][-1].content
+    assert "which one of '望江月', '富春山健康城' (values of \"项目\")" in request
+    llm = FakeLLM([compared])
+    with Session([p], llm=llm) as s:  # an answer that is one of them is kept at once
+        assert s.ask("在桐庐县，望江月和富春山健康城这两个小区，哪个的容积率更低？").answer == [
+            "富春山健康城"
+        ]
+    assert len(llm.prompts) == 1
+
+
 def test_an_empty_result_from_a_value_under_the_wrong_column_says_which_column_holds_it(sales: Path) -> None:
     llm = FakeLLM(
         [
@@ -265,7 +314,7 @@ def test_prompt_offers_links_and_typed_columns_compactly() -> None:
     with Session(engine=engine, llm=llm) as s:
         a = s.ask("what is the population of dzhebariki-khaya?")
     system, question = system_text(llm.prompts[0]), llm.prompts[0][-1].content
-    assert '"Population" BIGINT -- 412 .. 6638' in system
+    assert '"Population" BIGINT -- 3 values: 412, 1694, 6638' in system
     assert '"Population_text" VARCHAR -- original text of "Population"' in system
     assert "\"Town\" ILIKE '%Dzhebariki%'" in question
     assert a.answer == ["1,694"]

@@ -17,6 +17,7 @@ from tablepilot.answer import Answer, Attempt, ResultTable, is_number, json_cell
 from tablepilot.answer_text import Display, answer_values, asks_named_thing, compose_text, question_language
 from tablepilot.catalog import TableInfo
 from tablepilot.charts import recommend_chart
+from tablepilot.comparison import answers_one_of, compared_values
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.engines.base import Engine
 from tablepilot.engines.joins import join_lines
@@ -32,6 +33,7 @@ from tablepilot.sideways import sideways_data, sideways_name
 from tablepilot.sql.extract import extract_sql
 from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.lineage import passthrough_columns
+from tablepilot.sql.name_hints import close_columns, tables_in
 from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivot
 from tablepilot.sql.requalify import requalify_columns
 from tablepilot.sql.requote import requote
@@ -407,7 +409,9 @@ def ask_question(
                 table_columns[info.name] = [c.name for c in info.columns]
                 messages.append(Message("user", request))
             else:
-                messages.append(Message("user", _repair_request(exc, context.tables, cells)))
+                messages.append(
+                    Message("user", _repair_request(exc, context.tables, cells, sql, context.engine.dialect))
+                )
             continue
         answer.attempts.append(Attempt(sql=safe_sql))
         looks_empty = not result.rows or _zero_from_text_filter(safe_sql, result)
@@ -433,6 +437,20 @@ def ask_question(
                         "user",
                         "The question asks which one (a name), but that query returned only numbers. "
                         f"Select the name column{column} instead of the numbers.",
+                    )
+                )
+                continue
+            compared = compared_values(question, links) if asks_named_thing(question) else None
+            if compared is not None and not answers_one_of(result.rows, compared):
+                fallback = (safe_sql, result)
+                listed = ", ".join(quote_literal(v) for v in compared.values)
+                column = quote_ident(compared.column)
+                messages.append(
+                    Message(
+                        "user",
+                        f"The question asks which one of {listed} (values of {column}), but that query "
+                        f"did not return one of them. Select {column} WHERE {column} IN ({listed}), "
+                        "order by the value compared and LIMIT 1.",
                     )
                 )
                 continue
@@ -589,6 +607,7 @@ _NAME_ERRORS = ("not found", "does not exist", "does not have a column", "unknow
 
 
 _MISSING_COLUMN = re.compile(r'column (?:named )?"([^"]+)"', re.IGNORECASE)
+_MISSING_TABLE = re.compile(r'Table with name|relation "[^"]+" does not exist|no such table', re.IGNORECASE)
 
 
 def _cells_named_as_columns(
@@ -607,12 +626,15 @@ def _repair_request(
     exc: GuardError | QueryError,
     tables: Sequence[TableInfo],
     cells: Sequence[tuple[str, tuple[str, str, str]]] = (),
+    sql: str = "",
+    dialect: str = "duckdb",
 ) -> str:
     """The error, and for a wrong name the exact quoted names: small models drop the quotes of
     names such as "Winner(s)" and then call a function ``winner``. A "column" that is really a
     cell of a label column (``"本期金额"`` where 项目 holds '本期金额', from
     ``_cells_named_as_columns``) is said to be one: the model read the table sideways, and the
-    bare list of names does not tell it so."""
+    bare list of names does not tell it so. A missing column is answered with the columns named
+    like it, and only the tables the query used are listed (see ``sql.name_hints``)."""
     text = f"That query failed: {exc.message}"
     if any(marker in exc.message or marker == exc.data.get("reason") for marker in _NAME_ERRORS):
         for missing, (table, column, value) in cells:
@@ -620,9 +642,20 @@ def _repair_request(
                 f"\n{quote_ident(missing)} is not a column: it is a value of column {quote_ident(column)}"
                 f" of {quote_ident(table)}; filter rows with WHERE {quote_ident(column)} = {quote_literal(value)}."
             )
+        listed = tables_in(sql, dialect, tables) if sql else []
+        as_cells = {missing for missing, _ in cells}
+        for missing in dict.fromkeys(_MISSING_COLUMN.findall(exc.message)):
+            close = [] if missing in as_cells else close_columns(missing, tables)
+            if close:
+                text += f"\nColumns named like {quote_ident(missing)}: " + ", ".join(
+                    f"{quote_ident(t)}.{quote_ident(c)}" for t, c in close
+                )
+                listed.extend(t for t in tables if t.name in {name for name, _ in close} and t not in listed)
+        if not listed or _MISSING_TABLE.search(exc.message) or exc.data.get("reason") == "unknown_table":
+            listed = list(tables[:8])  # a missing table: every table is a candidate
         names = "; ".join(
             f"{quote_ident(t.name)}: " + ", ".join(quote_ident(c.name) for c in t.columns[:60])
-            for t in tables[:8]
+            for t in listed[:8]
         )
         text += f"\nUse these names exactly, in double quotes: {names}"
     return text + "\nWrite a corrected query."

@@ -1,0 +1,60 @@
+"""What to tell a model whose query named a column that does not exist.
+
+Listing every column of every table after such an error reads a thousand tokens on a wide
+database (Spider's baseball_1 has 261 columns) and the model still guesses: it wrote
+``first_name`` again where the column is ``"player"."name_first"``. Naming the tables that hold the
+missing column, or its closest spellings, and listing only the columns of the tables the query used
+is shorter and points at the fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+
+import sqlglot
+from sqlglot import exp
+
+from tablepilot.catalog import TableInfo
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+")
+
+
+def name_words(name: str) -> frozenset[str]:
+    """Words of an identifier whatever its style: 'first_name', 'FirstName', 'name first' → {first, name}."""
+    return frozenset(w.lower() for w in _WORD.findall(name))
+
+
+def close_columns(missing: str, tables: Sequence[TableInfo], *, limit: int = 4) -> list[tuple[str, str]]:
+    """(table, column) pairs named like ``missing``: the same name first, then the same words in
+    another order or style ('name_first' for 'first_name'), then near spellings."""
+    want = missing.lower()
+    want_words = name_words(missing)
+    scored: list[tuple[float, str, str]] = []
+    for table in tables:
+        for col in table.columns:
+            have = col.name.lower()
+            if have == want:
+                score = 3.0
+            else:
+                words = name_words(col.name)
+                overlap = len(want_words & words) / max(1, len(want_words | words))
+                ratio = difflib.SequenceMatcher(None, want.replace("_", ""), have.replace("_", "")).ratio()
+                score = 1.0 + overlap if overlap >= 0.5 else ratio if ratio >= 0.75 else 0.0
+            if score > 0:
+                scored.append((score, table.name, col.name))
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    return [(t, c) for _, t, c in scored[:limit]]
+
+
+def tables_in(sql: str, dialect: str, tables: Sequence[TableInfo]) -> list[TableInfo]:
+    """The known tables a query reads from, in the order of ``tables`` (none if it does not parse)."""
+    try:
+        tree = sqlglot.parse_one(sql, read=dialect)
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        return []
+    if tree is None:
+        return []
+    used = {t.name.lower() for t in tree.find_all(exp.Table)}
+    return [t for t in tables if t.name.lower() in used]

@@ -1,0 +1,39 @@
+"""Finding the values a 'which of A and B' question compares, and whether an answer is one of them."""
+
+from __future__ import annotations
+
+from tablepilot.comparison import Comparison, answers_one_of, compared_values
+from tablepilot.linking import ValueLink
+
+
+def link(column: str, value: str, matched: str | None = None, contains: bool = False) -> ValueLink:
+    return ValueLink("t", column, value, 0.9, matched if matched is not None else value.lower(), contains)
+
+
+def test_two_values_of_one_column_joined_by_a_conjunction() -> None:
+    links = [link("区域", "杭州市桐庐县"), link("项目", "望江月"), link("项目", "富春山健康城")]
+    q = "在杭州市桐庐县，望江月和富春山健康城这两个小区，哪个的容积率更低呢？"
+    assert compared_values(q, links) == Comparison("t", "项目", ("望江月", "富春山健康城"))
+    q = "which place has more jews, durdevo or zabalj?"
+    found = compared_values(q, [link("Place", "Đurđevo", "durdevo"), link("Place", "Žabalj", "zabalj")])
+    assert found is not None and found.values == ("Đurđevo", "Žabalj")
+
+
+def test_values_apart_or_of_different_columns_are_no_comparison() -> None:
+    q = "which driver from lisbon scored more than the best driver of falcon?"
+    assert compared_values(q, [link("Hometown", "Lisbon"), link("Team", "Falcon")]) is None
+    apart = [link("Team", "Falcon"), link("Team", "Orbit")]
+    assert compared_values("did falcon win before orbit joined?", apart) is None
+    assert (
+        compared_values("falcon or orbit?", [link("Team", "Falcon"), link("Team", "Orbit", contains=True)])
+        is None
+    )
+
+
+def test_an_answer_is_one_row_holding_one_of_the_values() -> None:
+    c = Comparison("t", "项目", ("望江月", "富春山健康城"))
+    assert answers_one_of([["富春山健康城"]], c)
+    assert answers_one_of([["富春山健康城", 1.2]], c)
+    assert not answers_one_of([["杭州市桐庐县"]], c)  # the column it filtered on
+    assert not answers_one_of([["望江月"], ["富春山健康城"]], c)  # both, unordered
+    assert not answers_one_of([[1.2]], c)
