@@ -395,6 +395,11 @@ def _column_comment(c: ColumnProfile, level: _Level, linked: tuple[str, ...], ro
         if linked:
             parts.append("question mentions " + ", ".join(_literal(v) for v in linked))
         return " -- " + "; ".join(parts)
+    numbers = _as_numbers(c)
+    ranged = c.min_value is not None and len(c.values) > _NUMBER_VALUES_MAX
+    # every value listed says more than min .. max
+    listed_numbers = bool(numbers) and c.all_values and c.is_categorical and not ranged
+    listed_numbers = listed_numbers and 1 < len(c.values) <= level.categorical
     if c.is_id:
         parts.append("key" if c.distinct_count < rows else "id, unique")
     if level.ranges:
@@ -402,17 +407,18 @@ def _column_comment(c: ColumnProfile, level: _Level, linked: tuple[str, ...], ro
             kind = "numbers" if c.numeric_text else "dates"
             example = "" if c.all_values else next((v for v in c.values if v), "")
             parts.append(f"text {kind} e.g. {_literal(example)}" if example else f"text {kind}")
-        if c.min_value is not None and c.max_value is not None:
+        if c.min_value is not None and c.max_value is not None and not listed_numbers:
             parts.append(
                 f"{c.min_value} .. {c.max_value}" if c.min_value != c.max_value else f"always {c.min_value}"
             )
     shown = [v for v in c.values if v not in linked]
-    ranged = c.min_value is not None and len(c.values) > _NUMBER_VALUES_MAX
     if c.all_values and c.is_categorical and not ranged:
         if len(c.values) == 1 and (level.categorical or level.ranges):
-            parts.append(f"always {_literal(c.values[0])}")
+            if not (numbers and c.min_value is not None and level.ranges):  # else "always 54" said it
+                parts.append(f"always {_literal(c.values[0])}")
         elif level.categorical >= len(c.values):
-            parts.append(f"{len(c.values)} values: " + ", ".join(_literal(v) for v in c.values))
+            listed = ", ".join(numbers) if numbers else ", ".join(_literal(v) for v in c.values)
+            parts.append(f"{len(c.values)} values: {listed}")
         elif level.categorical > 0:
             parts.append(
                 f"{len(c.values)} values e.g. " + ", ".join(_literal(v) for v in shown[: level.categorical])
@@ -432,6 +438,16 @@ def _column_comment(c: ColumnProfile, level: _Level, linked: tuple[str, ...], ro
     if linked:
         parts.append("question mentions " + ", ".join(_literal(v) for v in linked))
     return " -- " + "; ".join(parts) if parts else ""
+
+
+def _as_numbers(c: ColumnProfile) -> list[str]:
+    """A number column's values in numeric order, written as numbers (not '19' before '2' in quotes)."""
+    if c.min_value is None or c.date_text or not c.values or c.type.upper().startswith(("DATE", "TIME")):
+        return []
+    try:
+        return sorted(c.values, key=float)
+    except ValueError:
+        return []
 
 
 def _render_table(plan: _Plan, level: _Level, cap: int, sample_rows: int = 0) -> str:
