@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tablepilot.comparison import Comparison, answers_one_of, compared_values
+from tablepilot.comparison import Comparison, answers_each, answers_one_of, compared_values, wants_each
 from tablepilot.linking import ValueLink
 
 
@@ -37,3 +37,14 @@ def test_an_answer_is_one_row_holding_one_of_the_values() -> None:
     assert not answers_one_of([["杭州市桐庐县"]], c)  # the column it filtered on
     assert not answers_one_of([["望江月"], ["富春山健康城"]], c)  # both, unordered
     assert not answers_one_of([[1.2]], c)
+
+
+def test_a_list_with_yi_ji_and_its_items_each_wanted() -> None:
+    links = [link("项目", "技术转让收入"), link("项目", "药品销售收入"), link("项目", "医疗器械销售收入")]
+    q = "上年同期的技术转让收入和 药品销售收入，以及医疗器械销售收入分别有多少？"
+    found = compared_values(q, links)
+    assert found is not None and len(found.values) == 3
+    assert wants_each(q)
+    assert not wants_each("技术转让收入和药品销售收入合计多少？")
+    assert not wants_each("what is the difference between falcon and orbit?")
+    assert not answers_each([["1.0"]], found) and answers_each([["a", 1], ["b", 2]], found)

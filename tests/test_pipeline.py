@@ -190,6 +190,27 @@ def test_a_which_of_a_and_b_question_answered_with_neither_gets_one_retry(tmp_pa
     assert len(llm.prompts) == 1
 
 
+def test_a_question_about_each_of_several_values_answered_for_one_gets_one_retry(tmp_path: Path) -> None:
+    p = tmp_path / "cash.csv"
+    p.write_text(
+        "项目,本期金额\n经营活动产生的现金流量净额,10\n投资活动产生的现金流量净额,-3\n筹资活动产生的现金流量净额,5\n",
+        encoding="utf-8",
+    )
+    one = fenced('SELECT "本期金额" FROM "cash" WHERE "项目" = \'投资活动产生的现金流量净额\' LIMIT 1')
+    each = fenced(
+        'SELECT "项目", "本期金额" FROM "cash" WHERE "项目" IN (\'经营活动产生的现金流量净额\', '
+        "'投资活动产生的现金流量净额', '筹资活动产生的现金流量净额')"
+    )
+    llm = FakeLLM([one, each])
+    with Session([p], llm=llm) as s:
+        a = s.ask("经营、投资、筹资活动产生的现金流量净额的本期金额是多少？")
+    assert a.answer == ["10", "-3", "5"]
+    assert (
+        "asks about each of '经营活动产生的现金流量净额', '投资活动产生的现金流量净额'"
+        in llm.prompts[1][-1].content
+    )
+
+
 def test_an_empty_result_from_a_value_under_the_wrong_column_says_which_column_holds_it(sales: Path) -> None:
     llm = FakeLLM(
         [

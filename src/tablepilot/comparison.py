@@ -1,9 +1,11 @@
-"""Questions that pick one of two or more named values: "A 与 B 哪个容积率更低", "durdevo or zabalj?".
+"""Questions about two or more named values side by side: which one ("A 与 B 哪个容积率更低",
+"durdevo or zabalj?") or each one ("经营、投资、筹资活动产生的现金流量净额是多少").
 
 The small model often drops the named values (ranks the whole table) or selects the column it
 filtered on (the district instead of the project), so the answer is none of the values compared.
 The linker has already found them as cells of one column; this module says which ones were
-compared, so the ask loop can check the answer is one of them and ask once more if it is not.
+compared, so the ask loop can check the answer is one of them (or has one for each) and ask once more if
+it is not.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from dataclasses import dataclass
 from tablepilot.linking import ValueLink, normalize
 
 # what may stand between two compared names: a conjunction, a comma or nothing
-_JOINER = re.compile(r"^[\s,，、;；/]*(?:和|与|及|跟|同|还是|或者|或|and|or|vs\.?|versus)?[\s,，、;；/]*$")
+_JOINER = re.compile(
+    r"^[\s,，、;；/]*(?:以及|和|与|及|跟|同|还是|或者|或|and|or|as well as|vs\.?|versus)?[\s,，、;；/]*$"
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,23 @@ def compared_values(question: str, links: Sequence[ValueLink]) -> Comparison | N
         if len(values) >= 2:
             return Comparison(table, column, values)
     return None
+
+
+# a question that combines the values into one number: no answer per value is wanted
+_COMBINED = re.compile(
+    r"(?i)合计|总计|总共|一共|共计|总和|之和|相差|差额|差距|差值|比例|比率|倍|平均|占比"
+    r"|\b(total|sum|combined|together|difference|ratio|times|more|less|fewer|than|average|mean|both)\b"
+)
+
+
+def wants_each(question: str) -> bool:
+    """A question about several named values that asks for something of each, not one combined number."""
+    return not _COMBINED.search(question)
+
+
+def answers_each(rows: Sequence[Sequence[object]], comparison: Comparison) -> bool:
+    """False when the result has fewer cells than the values asked about: one of them was left out."""
+    return sum(len(row) for row in rows) >= len(comparison.values)
 
 
 def answers_one_of(rows: Sequence[Sequence[object]], comparison: Comparison) -> bool:

@@ -610,13 +610,15 @@ class ValueIndex:
             held = self._column_values(t, c)
             best: list[tuple[str, str]] = []
             for size in range(1, min(len(norm), 8)):  # how much of the value the last item replaces
-                completed = [item[-size:] + norm[size:] for item in items if len(item) >= size]
-                hits = [(text, held[text]) for text in completed if text in held]
+                completed = [
+                    (item[-size:], item[-size:] + norm[size:]) for item in items if len(item) >= size
+                ]
+                hits = [(written, held[text]) for written, text in completed if text in held]
                 if len(hits) > len(best):
                     best = hits
             out.extend(
-                ValueLink(t, c, other, score, text)
-                for text, other in best
+                ValueLink(t, c, other, score, written)  # matched: the item as the question lists it
+                for written, other in best
                 if (t, c, other) not in have and not any(o.value == other and o.column == c for o in out)
             )
         return out

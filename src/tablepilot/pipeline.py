@@ -17,7 +17,7 @@ from tablepilot.answer import Answer, Attempt, ResultTable, is_number, json_cell
 from tablepilot.answer_text import Display, answer_values, asks_named_thing, compose_text, question_language
 from tablepilot.catalog import TableInfo
 from tablepilot.charts import recommend_chart
-from tablepilot.comparison import answers_one_of, compared_values
+from tablepilot.comparison import answers_each, answers_one_of, compared_values, wants_each
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.engines.base import Engine
 from tablepilot.engines.joins import join_lines
@@ -440,8 +440,9 @@ def ask_question(
                     )
                 )
                 continue
-            compared = compared_values(question, links) if asks_named_thing(question) else None
-            if compared is not None and not answers_one_of(result.rows, compared):
+            compared = compared_values(question, links)
+            which = asks_named_thing(question)
+            if compared is not None and which and not answers_one_of(result.rows, compared):
                 fallback = (safe_sql, result)
                 listed = ", ".join(quote_literal(v) for v in compared.values)
                 column = quote_ident(compared.column)
@@ -451,6 +452,23 @@ def ask_question(
                         f"The question asks which one of {listed} (values of {column}), but that query "
                         f"did not return one of them. Select {column} WHERE {column} IN ({listed}), "
                         "order by the value compared and LIMIT 1.",
+                    )
+                )
+                continue
+            if (
+                compared is not None
+                and not which
+                and wants_each(question)
+                and not answers_each(result.rows, compared)
+            ):
+                fallback = (safe_sql, result)
+                listed = ", ".join(quote_literal(v) for v in compared.values)
+                column = quote_ident(compared.column)
+                messages.append(
+                    Message(
+                        "user",
+                        f"The question asks about each of {listed} (values of {column}), but that query "
+                        f"left some out. Use WHERE {column} IN ({listed}) and return one row for each.",
                     )
                 )
                 continue
