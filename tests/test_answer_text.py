@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tablepilot.answer import ResultTable
-from tablepilot.answer_text import answer_values, asks_named_thing, compose_text, focus_columns
+from tablepilot.answer_text import answer_values, asked_parts, asks_named_thing, compose_text, focus_columns
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,19 @@ def test_an_empty_cell_of_a_one_row_answer_is_no_value() -> None:
     result = ResultTable(["本期", "上年同期", "增减比例%"], [[1.35, 1.97, None]])
     assert answer_values(result, None, "本期和上年同期的周转率分别是多少？") == ["1.35", "1.97"]
     assert answer_values(ResultTable(["a", "b"], [[None, None]]), None, "what?") == ["", ""]
+
+
+def test_clauses_that_each_ask_something() -> None:
+    assert asked_parts("房屋建筑物折旧采用什么方法,折旧年限是多少年？") == [
+        "房屋建筑物折旧采用什么方法",
+        "折旧年限是多少年？",
+    ]
+    assert asked_parts("给上海竞天科技股份有限公司做担保的是谁，担保金额是多少？") == [
+        "给上海竞天科技股份有限公司做担保的是谁",
+        "担保金额是多少？",
+    ]
+    assert asked_parts("你是否知道，QGA,QGB系列气缸的最大行程S是多少mm？") == [
+        "QGB系列气缸的最大行程S是多少mm？"
+    ]
+    assert len(asked_parts("哪个地区的销售额最高？")) == 1
+    assert asked_parts("which team scored most, and how many points?") == []  # Chinese clauses only

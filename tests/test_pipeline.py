@@ -211,6 +211,20 @@ def test_a_question_about_each_of_several_values_answered_for_one_gets_one_retry
     )
 
 
+def test_a_question_in_two_clauses_answered_with_one_column_gets_one_retry(tmp_path: Path) -> None:
+    p = tmp_path / "assets.csv"
+    p.write_text(
+        "类别,折旧方法,折旧年限\n房屋建筑物,年限平均法,20\n机器设备,年限平均法,10\n", encoding="utf-8"
+    )
+    one = fenced('SELECT "折旧方法" FROM "assets" WHERE "类别" = \'房屋建筑物\'')
+    both = fenced('SELECT "折旧方法", "折旧年限" FROM "assets" WHERE "类别" = \'房屋建筑物\'')
+    llm = FakeLLM([one, both])
+    with Session([p], llm=llm) as s:
+        a = s.ask("房屋建筑物折旧采用什么方法,折旧年限是多少年？")
+    assert a.answer == ["年限平均法", "20"]
+    assert "asks 2 things: '房屋建筑物折旧采用什么方法'; '折旧年限是多少年？'" in llm.prompts[1][-1].content
+
+
 def test_an_empty_result_from_a_value_under_the_wrong_column_says_which_column_holds_it(sales: Path) -> None:
     llm = FakeLLM(
         [

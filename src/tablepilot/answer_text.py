@@ -40,6 +40,19 @@ _NUMBER_THING = re.compile(
 )
 
 
+#: what makes a clause a question of its own: "折旧采用什么方法,折旧年限是多少年"
+_ASKS = re.compile(r"多少|哪|什么|几|如何|怎样|怎么|谁|是否")
+_CLAUSES = re.compile(r"[,，;；]|以及|并且|并(?=[^\s列])|同时")
+_ONLY_POLITE = re.compile(r"^\W*(请问|麻烦问下|想问一下)?\W*(你|您)?(是否|可)?(知道|清楚)(吗)?\W*$")
+
+
+def asked_parts(question: str) -> list[str]:
+    """The clauses of a Chinese question that each ask something ('房屋建筑物折旧采用什么方法',
+    '折旧年限是多少年'); one or none for an ordinary question."""
+    parts = (p.strip() for p in _CLAUSES.split(question))
+    return [p for p in parts if _ASKS.search(p) and not _ONLY_POLITE.match(p)]
+
+
 def asks_quantity(question: str) -> bool:
     if _QUANTITY.search(question):
         return True

@@ -14,7 +14,14 @@ from importlib import resources
 from typing import Literal
 
 from tablepilot.answer import Answer, Attempt, ResultTable, is_number, json_cell
-from tablepilot.answer_text import Display, answer_values, asks_named_thing, compose_text, question_language
+from tablepilot.answer_text import (
+    Display,
+    answer_values,
+    asked_parts,
+    asks_named_thing,
+    compose_text,
+    question_language,
+)
 from tablepilot.catalog import TableInfo
 from tablepilot.charts import recommend_chart
 from tablepilot.comparison import answers_each, answers_one_of, compared_values, wants_each
@@ -469,6 +476,18 @@ def ask_question(
                         "user",
                         f"The question asks about each of {listed} (values of {column}), but that query "
                         f"left some out. Use WHERE {column} IN ({listed}) and return one row for each.",
+                    )
+                )
+                continue
+            parts = asked_parts(question)
+            if len(parts) >= 2 and len(result.columns) < len(parts):
+                fallback = (safe_sql, result)
+                clauses = "; ".join(f"'{p}'" for p in parts)
+                messages.append(
+                    Message(
+                        "user",
+                        f"The question asks {len(parts)} things: {clauses}. That query answers fewer. "
+                        "Select a column for each of them.",
                     )
                 )
                 continue
