@@ -311,6 +311,16 @@ def test_words_of_column_names_and_operations_are_no_values() -> None:
     assert values_of(index.link("who sang killng time?")) == ["Killing Time"]  # a typo of a value still links
 
 
+def test_in_a_database_a_word_naming_a_table_is_no_value() -> None:
+    con = duckdb.connect()
+    con.execute('CREATE TABLE player ("name_first" VARCHAR, "birth_country" VARCHAR)')
+    con.execute('CREATE TABLE hall_of_fame ("category" VARCHAR, "note" VARCHAR)')
+    con.execute("INSERT INTO player VALUES ('Count', 'USA'), ('Ted', 'USA')")
+    con.execute("INSERT INTO hall_of_fame VALUES ('Player', 'Players League'), ('Manager', 'Players Union')")
+    index = ValueIndex.build(con, table_infos_from_connection(con))
+    assert values_of(index.link("Count the players born in USA")) == ["USA"]
+
+
 def test_items_listed_with_one_shared_ending_are_each_linked() -> None:
     """ "经营、投资、筹资活动产生的现金流量净额" names three cells; only the last is written out."""
     con = duckdb.connect()

@@ -193,6 +193,8 @@ _STOPWORDS = frozenset(
         # words that ask for an operation, not for a value ("the different billing countries")
         "different",
         "distinct",
+        "count",
+        "display",
         "average",
         "order",
         "sorted",
@@ -412,6 +414,10 @@ class ValueIndex:
         # a question word inside a column name names that column: it is no misspelt value
         # ("billing" of "BillingCountry" is not a typo of 'Killing Time')
         self._name_text = " ".join(_compact(normalize(c)) for _, c in columns)
+        # in a database of several tables, a question word that names a table or column ("players",
+        # "category") refers to the schema, not to a cell that happens to read 'Player'
+        several = len({t for t, _ in columns}) > 1
+        self._schema_words = {_stem(normalize(n)) for t, c in columns for n in (t, c)} if several else set()
 
     def _close_words(self, word: str) -> list[str]:
         """Indexed Latin words within a typo of ``word`` (difflib ratio ≥ 0.84).
@@ -523,7 +529,11 @@ class ValueIndex:
                 found[key] = (score, text, span)
 
         partial: set[tuple[str, str, str]] = set()
-        q_words = {w for w in re.findall(r"[a-z][a-z'-]*[a-z]", q) if len(w) >= 4 and w not in _STOPWORDS}
+        q_words = {
+            w
+            for w in re.findall(r"[a-z][a-z'-]*[a-z]", q)
+            if len(w) >= 4 and w not in _STOPWORDS and _stem(w) not in self._schema_words
+        }
         inside: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         candidates: set[int] = set()
         for g in q_gram_set:
@@ -534,6 +544,8 @@ class ValueIndex:
             if e.numeric:
                 if len(e.grams) == 1 and e.grams[0] in q_gram_set and _is_meaningful(e.grams[0]):
                     offer(e, 0.55 if len(e.norm) >= 4 else 0.45, e.norm, None)
+                continue
+            if _stem(e.norm) in self._schema_words:
                 continue
             span = _find_exact(e.norm, q)
             if span is not None and _value_can_link(e):
