@@ -225,6 +225,32 @@ def test_a_question_in_two_clauses_answered_with_one_column_gets_one_retry(tmp_p
     assert "asks 2 things: '房屋建筑物折旧采用什么方法'; '折旧年限是多少年？'" in llm.prompts[1][-1].content
 
 
+def test_each_kind_of_result_problem_is_sent_back_once_and_an_empty_last_try_keeps_the_earlier_rows(
+    tmp_path: Path,
+) -> None:
+    p = tmp_path / "land.csv"
+    p.write_text("区域,项目,容积率\n桐庐县,望江月,2.2\n桐庐县,富春山健康城,1.1\n", encoding="utf-8")
+    question = "在桐庐县，望江月和富春山健康城这两个小区，哪个的容积率更低？"
+    nothing = fenced('SELECT "项目" FROM "land" WHERE "项目" = \'富春山\'')
+    district = fenced('SELECT "区域" FROM "land" ORDER BY "容积率" LIMIT 1')
+    compared = fenced(
+        'SELECT "项目" FROM "land" WHERE "项目" IN (\'望江月\', \'富春山健康城\') ORDER BY "容积率" LIMIT 1'
+    )
+    llm = FakeLLM([nothing, district, compared])
+    with Session([p], llm=llm) as s:
+        a = s.ask(question)
+    assert a.answer == ["富春山健康城"] and len(a.attempts) == 3
+    assert "returned no rows" in llm.prompts[1][-1].content
+    assert "which one of '望江月', '富春山健康城'" in llm.prompts[2][-1].content
+
+    nothing_again = fenced('SELECT "项目" FROM "land" WHERE "项目" = \'望江\'')
+    llm = FakeLLM([district, nothing, nothing_again])
+    with Session([p], llm=llm) as s:
+        a = s.ask(question)
+    assert a.answer == ["桐庐县"]  # the later tries found nothing: the rows of the first stand
+    assert [t.sql is not None for t in a.attempts] == [True, True, True]
+
+
 def test_an_empty_result_from_a_value_under_the_wrong_column_says_which_column_holds_it(sales: Path) -> None:
     llm = FakeLLM(
         [

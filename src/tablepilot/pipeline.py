@@ -13,29 +13,27 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Literal
 
-from tablepilot.answer import Answer, Attempt, ResultTable, is_number, json_cell
+from tablepilot.answer import Answer, Attempt, ResultTable, json_cell
 from tablepilot.answer_text import (
     Display,
     answer_values,
-    asked_parts,
-    asks_named_thing,
     compose_text,
     question_language,
 )
 from tablepilot.catalog import TableInfo
 from tablepilot.charts import recommend_chart
-from tablepilot.comparison import answers_each, answers_one_of, compared_values, wants_each
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.engines.base import Engine
 from tablepilot.engines.joins import join_lines
 from tablepilot.errors import BackendError, GuardError, QueryError, SandboxError, TablepilotError
 from tablepilot.knowledge import hooks as knowledge_hooks
 from tablepilot.knowledge.model import Knowledge
-from tablepilot.linking import ValueIndex, ValueLink, normalize
+from tablepilot.linking import ValueIndex, ValueLink
 from tablepilot.llm.base import LLM, Message
 from tablepilot.method_choice import Method, choose_method
 from tablepilot.profile import TableProfile, describe_tables, profile_table
 from tablepilot.python_path import PythonRunner, ask_with_python
+from tablepilot.result_checks import result_problems, value_of
 from tablepilot.sideways import sideways_data, sideways_name
 from tablepilot.sql.extract import extract_sql
 from tablepilot.sql.guard import check_readonly
@@ -333,6 +331,8 @@ def ask_question(
     except TablepilotError as exc:
         return _failed(answer, exc, started)
     fallback: tuple[str, ResultTable] | None = None
+    fallback_empty = False  # the fallback found nothing: any later result is better
+    raised: set[str] = set()  # kinds of result problem already sent back
     last_error: TablepilotError | None = None
     temperature = 0.0
     sideways_offered = False
@@ -421,86 +421,16 @@ def ask_question(
                 )
             continue
         answer.attempts.append(Attempt(sql=safe_sql))
-        looks_empty = not result.rows or _zero_from_text_filter(safe_sql, result)
-        if fallback is None and calls < allowed:
-            if looks_empty:
-                found = "no rows" if not result.rows else "0"
-                fallback = (safe_sql, result)
-                messages.append(
-                    Message(
-                        "user",
-                        f"That query returned {found}.{_misplaced_values(safe_sql, context.index)} If a filter "
-                        "value was wrong, use the exact values from the table description or ILIKE '%word%'. "
-                        "Write a corrected query.",
-                    )
-                )
-                continue
-            if asks_named_thing(question) and _only_numbers(result):
-                fallback = (safe_sql, result)
-                named = _TEXT_COMPARED.findall(safe_sql)
-                column = f" ({quote_ident(named[0])})" if named else ""
-                messages.append(
-                    Message(
-                        "user",
-                        "The question asks which one (a name), but that query returned only numbers. "
-                        f"Select the name column{column} instead of the numbers.",
-                    )
-                )
-                continue
-            compared = compared_values(question, links)
-            which = asks_named_thing(question)
-            if compared is not None and which and not answers_one_of(result.rows, compared):
-                fallback = (safe_sql, result)
-                listed = ", ".join(quote_literal(v) for v in compared.values)
-                column = quote_ident(compared.column)
-                messages.append(
-                    Message(
-                        "user",
-                        f"The question asks which one of {listed} (values of {column}), but that query "
-                        f"did not return one of them. Select {column} WHERE {column} IN ({listed}), "
-                        "order by the value compared and LIMIT 1.",
-                    )
-                )
-                continue
-            if (
-                compared is not None
-                and not which
-                and wants_each(question)
-                and not answers_each(result.rows, compared)
-            ):
-                fallback = (safe_sql, result)
-                listed = ", ".join(quote_literal(v) for v in compared.values)
-                column = quote_ident(compared.column)
-                messages.append(
-                    Message(
-                        "user",
-                        f"The question asks about each of {listed} (values of {column}), but that query "
-                        f"left some out. Use WHERE {column} IN ({listed}) and return one row for each.",
-                    )
-                )
-                continue
-            parts = asked_parts(question)
-            if len(parts) >= 2 and len(result.columns) < len(parts):
-                fallback = (safe_sql, result)
-                clauses = "; ".join(f"'{p}'" for p in parts)
-                messages.append(
-                    Message(
-                        "user",
-                        f"The question asks {len(parts)} things: {clauses}. That query answers fewer. "
-                        "Select a column for each of them.",
-                    )
-                )
-                continue
-            if _one_value_wanted(question) and len(result.rows) >= 3:
-                fallback = (safe_sql, result)
-                messages.append(
-                    Message(
-                        "user",
-                        f"The question asks for one value, but that query returned {len(result.rows)} rows. "
-                        "Write a query that returns only that value.",
-                    )
-                )
-                continue
+        problems = result_problems(question, safe_sql, result, links, context.index)
+        fresh = next((p for p in problems if p.kind not in raised), None)  # each kind is sent back once
+        if fresh is not None and calls < allowed:
+            raised.add(fresh.kind)
+            if fallback is None or fallback_empty:
+                fallback, fallback_empty = (safe_sql, result), fresh.empty
+            messages.append(Message("user", fresh.request))
+            continue
+        if problems and problems[0].empty and fallback is not None and not fallback_empty:
+            break  # this try found nothing where an earlier one found something
         return _finish(context, answer, question, safe_sql, result, started, explain=options.explain)
 
     if fallback is not None:
@@ -574,55 +504,6 @@ def _python_answer(
     return answer
 
 
-_ONE_VALUE = re.compile(
-    r"(?i)^\s*(how (many|much)\b|what (is|was|were) the (total|sum|average|mean|difference|number)\b)"
-    r"|一共|总共|总计|合计|是多少|有多少|有几"
-)
-_EACH = re.compile(r"(?i)\b(each|per|every|respectively|by)\b|各|每|分别|哪些|列出")
-
-
-def _one_value_wanted(question: str) -> bool:
-    """A question such as "how many …", "what is the total …" or "一共多少…": one number, unless
-    asked per item."""
-    return bool(_ONE_VALUE.search(question)) and not _EACH.search(question)
-
-
-_TEXT_EQUALS = re.compile(r"=\s*'[^']*'")
-#: a quoted column compared with text: ``"项目名称" IN ('A', 'B')``, ``"Driver" = 'Li Wei'``
-_TEXT_COMPARED = re.compile(r'"([^"]+)"\s*(?:=|(?:NOT\s+)?I?LIKE|IN\s*\()\s*\'', re.IGNORECASE)
-
-
-_EQUALS_TEXT = re.compile(r'"([^"]+)"\s*=\s*\'((?:[^\']|\'\')*)\'')
-
-
-def _misplaced_values(sql: str, index: ValueIndex) -> str:
-    """For ``"成交日期" = '2021年05月'`` where only "时间(月份)" holds that text: say which column does."""
-    notes = []
-    for column, literal in dict.fromkeys(_EQUALS_TEXT.findall(sql)):
-        value = literal.replace("''", "'")
-        held = _value_of(index, value)
-        if held is not None and held[1] != column:
-            notes.append(
-                f" {quote_literal(value)} is not a value of {quote_ident(column)}; it is a value of "
-                f"{quote_ident(held[1])}."
-            )
-    return "".join(notes)
-
-
-def _only_numbers(result: ResultTable) -> bool:
-    cells = [v for row in result.rows for v in row if v is not None]
-    return bool(cells) and all(is_number(v) for v in cells)
-
-
-def _zero_from_text_filter(sql: str, result: ResultTable) -> bool:
-    """A lone 0 or NULL from a query that filters on exact text usually means the text was not
-    written that way in the data ('Netherlands' vs 'Amsterdam, Netherlands'): worth one retry."""
-    if len(result.rows) != 1 or len(result.rows[0]) != 1:
-        return False
-    value = result.rows[0][0]
-    return (value is None or value == 0) and bool(_TEXT_EQUALS.search(sql))
-
-
 def _checked(sql: str, dialect: str, tables: list[str]) -> str:
     """The guard, after pointing a wrongly named table at the only table loaded (if that is all)."""
     try:
@@ -653,7 +534,7 @@ def _cells_named_as_columns(
     """Each missing "column" of the error that is a cell: (name, (table, column, value))."""
     found = []
     for missing in dict.fromkeys(_MISSING_COLUMN.findall(exc.message)):
-        held = _value_of(index, missing)
+        held = value_of(index, missing)
         if held is not None:
             found.append((missing, held))
     return found
@@ -743,13 +624,6 @@ def _offer_sideways(
             f"and do not filter {quote_ident(column)} by {quote_literal(value)}."
         )
     return None
-
-
-def _value_of(index: ValueIndex, name: str) -> tuple[str, str, str] | None:
-    """The (table, column, value) whose whole cell text is ``name``, if exactly one column holds it."""
-    wanted = normalize(name)
-    hits = {(k.table, k.column, k.value) for k in index.link(name, limit=10) if normalize(k.value) == wanted}
-    return next(iter(hits)) if len({(t, c) for t, c, _ in hits}) == 1 else None
 
 
 def answer_sql(context: DataContext, question: str, sql: str, options: AskOptions = AskOptions()) -> Answer:

@@ -1,0 +1,155 @@
+"""Checks on a query's result before it becomes the answer: is it the shape the question asks for?
+
+A small model's query often runs and returns the wrong kind of thing: nothing (a filter value
+written differently), numbers for "which one", one of the two things compared, one row where each
+of several was asked. Each check here names what is wrong in words the model can act on; the ask
+loop sends it back once per kind and keeps the earlier result should the retry do no better.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tablepilot.answer import ResultTable, is_number
+from tablepilot.answer_text import asked_parts, asks_named_thing
+from tablepilot.comparison import answers_each, answers_one_of, compared_values, wants_each
+from tablepilot.data.names import quote_ident, quote_literal
+from tablepilot.linking import ValueIndex, ValueLink, normalize
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # each kind is raised once per question
+    request: str  # what the model is told
+    empty: bool = False  # the result had nothing in it: any later result is better
+
+
+def result_problems(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], index: ValueIndex
+) -> list[Problem]:
+    """What is wrong with the result, most telling first; empty when it may stand."""
+    return _problems(question, sql, result, links, index)
+
+
+def _problems(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], index: ValueIndex
+) -> list[Problem]:
+    if not result.rows or _zero_from_text_filter(sql, result):
+        found = "no rows" if not result.rows else "0"
+        return [
+            Problem(
+                "empty",
+                f"That query returned {found}.{_misplaced_values(sql, index)} If a filter value was wrong, use "
+                "the exact values from the table description or ILIKE '%word%'. Write a corrected query.",
+                empty=True,
+            )
+        ]
+    out = []
+    which = asks_named_thing(question)
+    if which and _only_numbers(result):
+        named = _TEXT_COMPARED.findall(sql)
+        column = f" ({quote_ident(named[0])})" if named else ""
+        out.append(
+            Problem(
+                "numbers",
+                "The question asks which one (a name), but that query returned only numbers. "
+                f"Select the name column{column} instead of the numbers.",
+            )
+        )
+    compared = compared_values(question, links)
+    each = compared is not None and not which and wants_each(question)  # one row per listed value
+    if compared is not None:
+        listed = ", ".join(quote_literal(v) for v in compared.values)
+        column = quote_ident(compared.column)
+        if which and not answers_one_of(result.rows, compared):
+            out.append(
+                Problem(
+                    "which of",
+                    f"The question asks which one of {listed} (values of {column}), but that query did not "
+                    f"return one of them. Select {column} WHERE {column} IN ({listed}), order by the value "
+                    "compared and LIMIT 1.",
+                )
+            )
+        elif each and not answers_each(result.rows, compared):
+            out.append(
+                Problem(
+                    "each of",
+                    f"The question asks about each of {listed} (values of {column}), but that query left "
+                    f"some out. Use WHERE {column} IN ({listed}) and return one row for each.",
+                )
+            )
+    parts = asked_parts(question)
+    if len(parts) >= 2 and len(result.columns) < len(parts):
+        clauses = "; ".join(f"'{p}'" for p in parts)
+        out.append(
+            Problem(
+                "parts",
+                f"The question asks {len(parts)} things: {clauses}. That query answers fewer. "
+                "Select a column for each of them.",
+            )
+        )
+    if _one_value_wanted(question) and not each and len(result.rows) >= 3:
+        out.append(
+            Problem(
+                "one value",
+                f"The question asks for one value, but that query returned {len(result.rows)} rows. "
+                "Write a query that returns only that value.",
+            )
+        )
+    return out
+
+
+_ONE_VALUE = re.compile(
+    r"(?i)^\s*(how (many|much)\b|what (is|was|were) the (total|sum|average|mean|difference|number)\b)"
+    r"|一共|总共|总计|合计|是多少|有多少|有几"
+)
+_EACH = re.compile(r"(?i)\b(each|per|every|respectively|by)\b|各|每|分别|哪些|列出")
+
+
+def _one_value_wanted(question: str) -> bool:
+    """A question such as "how many …", "what is the total …" or "一共多少…": one number, unless
+    asked per item."""
+    return bool(_ONE_VALUE.search(question)) and not _EACH.search(question)
+
+
+_TEXT_EQUALS = re.compile(r"=\s*'[^']*'")
+#: a quoted column compared with text: ``"项目名称" IN ('A', 'B')``, ``"Driver" = 'Li Wei'``
+_TEXT_COMPARED = re.compile(r'"([^"]+)"\s*(?:=|(?:NOT\s+)?I?LIKE|IN\s*\()\s*\'', re.IGNORECASE)
+_EQUALS_TEXT = re.compile(r'"([^"]+)"\s*=\s*\'((?:[^\']|\'\')*)\'')
+
+
+def _misplaced_values(sql: str, index: ValueIndex) -> str:
+    """For ``"成交日期" = '2021年05月'`` where only "时间(月份)" holds that text: say which column does."""
+    notes = []
+    for column, literal in dict.fromkeys(_EQUALS_TEXT.findall(sql)):
+        value = literal.replace("''", "'")
+        held = value_of(index, value)
+        if held is not None and held[1] != column:
+            notes.append(
+                f" {quote_literal(value)} is not a value of {quote_ident(column)}; it is a value of "
+                f"{quote_ident(held[1])}."
+            )
+    return "".join(notes)
+
+
+def _only_numbers(result: ResultTable) -> bool:
+    cells = [v for row in result.rows for v in row if v is not None]
+    return bool(cells) and all(is_number(v) for v in cells)
+
+
+def _zero_from_text_filter(sql: str, result: ResultTable) -> bool:
+    """A lone 0 or NULL from a query that filters on exact text usually means the text was not
+    written that way in the data ('Netherlands' vs 'Amsterdam, Netherlands'): worth one retry."""
+    if len(result.rows) != 1 or len(result.rows[0]) != 1:
+        return False
+    value = result.rows[0][0]
+    return (value is None or value == 0) and bool(_TEXT_EQUALS.search(sql))
+
+
+def value_of(index: ValueIndex, name: str) -> tuple[str, str, str] | None:
+    """The (table, column, value) whose whole cell text is ``name``, if exactly one column holds it."""
+    wanted = normalize(name)
+    hits = {(k.table, k.column, k.value) for k in index.link(name, limit=10) if normalize(k.value) == wanted}
+    return next(iter(hits)) if len({(t, c) for t, c, _ in hits}) == 1 else None
