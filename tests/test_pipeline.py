@@ -251,6 +251,20 @@ def test_each_kind_of_result_problem_is_sent_back_once_and_an_empty_last_try_kee
     assert [t.sql is not None for t in a.attempts] == [True, True, True]
 
 
+def test_first_rows_are_shown_only_when_asked_for(sales: Path) -> None:
+    llm = FakeLLM([fenced('SELECT COUNT(*) FROM "sales"')] * 2)
+    with Session([sales], llm=llm) as s:
+        s.ask("how many rows?")
+    with Session([sales], llm=llm, options=AskOptions(sample_rows=2)) as s:
+        s.ask("how many rows?")
+    assert "first rows" not in system_text(llm.prompts[0])
+    shown = system_text(llm.prompts[1])
+    assert (
+        "-- first rows: 地区 | 产品 | 销售额 | 年份\n  -- 华东 | 手机 | 100 | 2023\n  -- 华南 | 手机 | 300 | 2023"
+        in shown
+    )
+
+
 def test_an_empty_result_from_a_value_under_the_wrong_column_says_which_column_holds_it(sales: Path) -> None:
     llm = FakeLLM(
         [

@@ -62,6 +62,8 @@ class AskOptions:
     max_rows: int = 1000
     timeout_s: float = 30.0
     budget_tokens: int = 700
+    #: first rows of each table shown in the description (when the budget allows); 0: none
+    sample_rows: int = 0
     max_tokens: int = 320
     history_turns: int = 3
     #: "auto" picks Python (in the sandbox) for statistics and SQL otherwise; "sql"/"python" force one
@@ -93,7 +95,7 @@ class DataContext:
     tables: list[TableInfo]
     profiles: list[TableProfile]
     index: ValueIndex
-    _prefix_cache: dict[int, str] = field(default_factory=dict)
+    _prefix_cache: dict[tuple[int, int], str] = field(default_factory=dict)
     #: the session's derived tables (``workspace``), described after the stable prefix of the sources
     derived_text: str = ""
     knowledge: Knowledge | None = None  # business knowledge (docs/knowledge.md); set by Session
@@ -118,16 +120,23 @@ class DataContext:
         forms = getattr(self.engine, "display_forms", None)
         return forms() if callable(forms) else {}
 
-    def describe(self, question: str, links: Sequence[ValueLink], budget_tokens: int) -> str:
+    def describe(
+        self, question: str, links: Sequence[ValueLink], budget_tokens: int, sample_rows: int = 0
+    ) -> str:
         """The table description. It only depends on the question when the tables exceed the budget, so
         that for ordinary data it is a stable prompt prefix whose KV cache the local model reuses."""
-        if budget_tokens not in self._prefix_cache:
-            full = describe_tables(self.profiles, budget_tokens=1_000_000)
-            fitted = describe_tables(self.profiles, budget_tokens=budget_tokens)
-            self._prefix_cache[budget_tokens] = fitted if fitted == full else ""
-        stable = self._prefix_cache[budget_tokens]
+        key = (budget_tokens, sample_rows)
+        if key not in self._prefix_cache:
+            full = describe_tables(self.profiles, budget_tokens=1_000_000, sample_rows=sample_rows)
+            fitted = describe_tables(self.profiles, budget_tokens=budget_tokens, sample_rows=sample_rows)
+            self._prefix_cache[key] = fitted if fitted == full else ""
+        stable = self._prefix_cache[key]
         text = stable or describe_tables(
-            self.profiles, question=question, links=links, budget_tokens=budget_tokens
+            self.profiles,
+            question=question,
+            links=links,
+            budget_tokens=budget_tokens,
+            sample_rows=sample_rows,
         )
         text += join_lines(getattr(self.engine, "foreign_keys", ()), text)  # join paths, when known
         return text + (f"\n{self.derived_text}" if self.derived_text else "")
@@ -289,7 +298,7 @@ def ask_question(
 
     say("understanding")
     links = context.index.link(question, limit=8)
-    description = context.describe(question, links, options.budget_tokens)
+    description = context.describe(question, links, options.budget_tokens, options.sample_rows)
     turns, notes = list(history[-options.history_turns :]), []
     if context.knowledge is not None:
         prepared = knowledge_hooks.prepare(
