@@ -265,6 +265,19 @@ def test_first_rows_are_shown_only_when_asked_for(sales: Path) -> None:
     )
 
 
+def test_an_empty_result_from_a_value_the_column_does_not_hold_says_what_it_holds(sales: Path) -> None:
+    llm = FakeLLM(
+        [
+            fenced('SELECT "销售额" FROM "sales" WHERE "地区" = \'华东区\''),
+            fenced('SELECT "销售额" FROM "sales" WHERE "地区" = \'华东\''),
+        ]
+    )
+    with Session([sales], llm=llm) as s:
+        assert s.ask("华东区的销售额？").answer == ["100"]
+    request = llm.prompts[1][-1].content
+    assert "No row has \"地区\" = '华东区'; \"地区\" holds e.g. '华东', '华南', '华北'" in request
+
+
 def test_an_empty_result_from_a_value_under_the_wrong_column_says_which_column_holds_it(sales: Path) -> None:
     llm = FakeLLM(
         [

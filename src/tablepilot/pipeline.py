@@ -430,7 +430,10 @@ def ask_question(
                 )
             continue
         answer.attempts.append(Attempt(sql=safe_sql))
-        problems = result_problems(question, safe_sql, result, links, context.index)
+        values = functools.partial(_column_values, context.engine, options.timeout_s)
+        problems = result_problems(
+            question, safe_sql, result, links, context.index, values, context.engine.dialect
+        )
         fresh = next((p for p in problems if p.kind not in raised), None)  # each kind is sent back once
         if fresh is not None and calls < allowed:
             raised.add(fresh.kind)
@@ -524,6 +527,19 @@ def _checked(sql: str, dialect: str, tables: list[str]) -> str:
         if fixed is None:
             raise
         return check_readonly(fixed, dialect=dialect, tables=tables)
+
+
+def _column_values(engine: Engine, timeout_s: float, table: str, column: str) -> list[str] | None:
+    """Up to 500 distinct texts of a column, most frequent first (None if they cannot be read)."""
+    ident = quote_ident(column)
+    sql = (
+        f"SELECT CAST({ident} AS VARCHAR) FROM {quote_ident(table)} WHERE {ident} IS NOT NULL "
+        f"GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 500"
+    )
+    try:
+        return [str(row[0]) for row in engine.execute(sql, max_rows=500, timeout_s=timeout_s).rows]
+    except TablepilotError:
+        return None
 
 
 def _lookup(engine: Engine, timeout_s: float, sql: str) -> list[list[object]]:

@@ -8,8 +8,9 @@ loop sends it back once per kind and keeps the earlier result should the retry d
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tablepilot.answer import ResultTable, is_number
@@ -17,6 +18,10 @@ from tablepilot.answer_text import asked_parts, asks_named_thing
 from tablepilot.comparison import answers_each, answers_one_of, compared_values, wants_each
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.linking import ValueIndex, ValueLink, normalize
+from tablepilot.sql.text_filters import text_filters
+
+#: the distinct values of (table, column), most frequent first; None when they cannot be read
+ColumnValues = Callable[[str, str], "list[str] | None"]
 
 
 @dataclass(frozen=True)
@@ -27,21 +32,35 @@ class Problem:
 
 
 def result_problems(
-    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], index: ValueIndex
+    question: str,
+    sql: str,
+    result: ResultTable,
+    links: Sequence[ValueLink],
+    index: ValueIndex,
+    values: ColumnValues | None = None,
+    dialect: str = "duckdb",
 ) -> list[Problem]:
     """What is wrong with the result, most telling first; empty when it may stand."""
-    return _problems(question, sql, result, links, index)
+    return _problems(question, sql, result, links, index, values, dialect)
 
 
 def _problems(
-    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], index: ValueIndex
+    question: str,
+    sql: str,
+    result: ResultTable,
+    links: Sequence[ValueLink],
+    index: ValueIndex,
+    values: ColumnValues | None,
+    dialect: str,
 ) -> list[Problem]:
     if not result.rows or _zero_from_text_filter(sql, result):
         found = "no rows" if not result.rows else "0"
+        misplaced = _misplaced_values(sql, index)
+        absent = "" if misplaced or values is None else _absent_values(sql, values, dialect)
         return [
             Problem(
                 "empty",
-                f"That query returned {found}.{_misplaced_values(sql, index)} If a filter value was wrong, use "
+                f"That query returned {found}.{misplaced}{absent} If a filter value was wrong, use "
                 "the exact values from the table description or ILIKE '%word%'. Write a corrected query.",
                 empty=True,
             )
@@ -132,6 +151,25 @@ def _misplaced_values(sql: str, index: ValueIndex) -> str:
                 f"{quote_ident(held[1])}."
             )
     return "".join(notes)
+
+
+def _absent_values(sql: str, values: ColumnValues, dialect: str) -> str:
+    """For ``"项 目" = '本年增加'`` where that column holds no such text: what it does hold, nearest
+    spellings first (a table read sideways keeps its old row labels as column names, and the model
+    still filters by them)."""
+    notes = []
+    for table, column, value in text_filters(sql, dialect=dialect)[:4]:
+        held = values(table, column)
+        if not held or value in held:
+            continue
+        near = difflib.get_close_matches(value, held, n=4, cutoff=0.5)
+        shown = near + [v for v in held if v not in near][: 4 - len(near)]
+        notes.append(
+            f" No row has {quote_ident(column)} = {quote_literal(value)}; {quote_ident(column)} holds e.g. "
+            + ", ".join(quote_literal(v[:60]) for v in shown)
+            + "."
+        )
+    return "".join(notes[:2])
 
 
 def _only_numbers(result: ResultTable) -> bool:

@@ -1,0 +1,54 @@
+"""The text filters of a query: ``"项目" = '本年增加'``, ``"Team" IN ('A', 'B')``, with their table.
+
+When a query finds nothing, the usual cause is a filter value the column does not hold (the model
+read a row label as a value of the wrong column, or guessed how a result is written). Knowing which
+table and column each literal is compared with lets the ask loop look the column up and say so.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import sqlglot
+from sqlglot import exp
+
+from tablepilot.sql.dialects import read_dialect
+
+
+class TextFilter(NamedTuple):
+    table: str
+    column: str
+    value: str
+
+
+def text_filters(sql: str, *, dialect: str = "duckdb") -> list[TextFilter]:
+    """Every ``column = 'text'`` and ``column IN ('text', …)`` whose table is known: named through an
+    alias or qualifier, or the only table the query reads. Empty when the query does not parse."""
+    try:
+        tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        return []
+    if tree is None:
+        return []
+    tables = list(tree.find_all(exp.Table))
+    by_alias = {t.alias_or_name.lower(): t.name for t in tables}
+    only = tables[0].name if len({t.name for t in tables}) == 1 else None
+    out: list[TextFilter] = []
+    for node in tree.find_all(exp.EQ, exp.In):
+        column = node.this
+        if isinstance(node, exp.EQ):
+            if isinstance(node.expression, exp.Column) and not isinstance(column, exp.Column):
+                column, literals = node.expression, [node.this]
+            else:
+                literals = [node.expression]
+        else:
+            literals = list(node.expressions)
+        if not isinstance(column, exp.Column):
+            continue
+        table = by_alias.get(column.table.lower()) if column.table else only
+        if table is None:
+            continue
+        for literal in literals:
+            if isinstance(literal, exp.Literal) and literal.is_string:
+                out.append(TextFilter(table, column.name, literal.this))
+    return list(dict.fromkeys(out))
