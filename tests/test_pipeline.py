@@ -278,6 +278,18 @@ def test_an_empty_result_from_a_value_the_column_does_not_hold_says_what_it_hold
     assert "No row has \"地区\" = '华东区'; \"地区\" holds e.g. '华东', '华南', '华北'" in request
 
 
+def test_a_lone_empty_cell_gets_one_retry_without_a_text_filter(sales: Path) -> None:
+    llm = FakeLLM(
+        [
+            fenced('SELECT MAX("销售额") FROM "sales" WHERE "年份" = 1999'),
+            fenced('SELECT MAX("销售额") FROM "sales" WHERE "年份" = 2023'),
+        ]
+    )
+    with Session([sales], llm=llm) as s:
+        assert s.ask("2023年最高销售额？").answer == ["300"]
+    assert llm.prompts[1][-1].content.startswith("That query returned an empty value.")
+
+
 def test_an_empty_result_from_a_value_under_the_wrong_column_says_which_column_holds_it(sales: Path) -> None:
     llm = FakeLLM(
         [

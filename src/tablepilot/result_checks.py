@@ -54,7 +54,7 @@ def _problems(
     dialect: str,
 ) -> list[Problem]:
     if not result.rows or _zero_from_text_filter(sql, result):
-        found = "no rows" if not result.rows else "0"
+        found = "no rows" if not result.rows else "0" if result.rows[0][0] == 0 else "an empty value"
         misplaced = _misplaced_values(sql, index)
         absent = "" if misplaced or values is None else _absent_values(sql, values, dialect)
         return [
@@ -178,12 +178,13 @@ def _only_numbers(result: ResultTable) -> bool:
 
 
 def _zero_from_text_filter(sql: str, result: ResultTable) -> bool:
-    """A lone 0 or NULL from a query that filters on exact text usually means the text was not
-    written that way in the data ('Netherlands' vs 'Amsterdam, Netherlands'): worth one retry."""
+    """A lone 0 from a query that filters on exact text usually means the text was not written
+    that way in the data ('Netherlands' vs 'Amsterdam, Netherlands'); a lone empty cell (NULL,
+    '') answers nothing whatever the query: both are worth one retry."""
     if len(result.rows) != 1 or len(result.rows[0]) != 1:
         return False
     value = result.rows[0][0]
-    return (value is None or value == 0) and bool(_TEXT_EQUALS.search(sql))
+    return value is None or value == "" or (value == 0 and bool(_TEXT_EQUALS.search(sql)))
 
 
 def value_of(index: ValueIndex, name: str) -> tuple[str, str, str] | None:
