@@ -47,4 +47,6 @@ def test_a_list_with_yi_ji_and_its_items_each_wanted() -> None:
     assert wants_each(q)
     assert not wants_each("技术转让收入和药品销售收入合计多少？")
     assert not wants_each("what is the difference between falcon and orbit?")
+    assert not wants_each("what is the number of votes for del norte and el dorado counties?")
+    assert wants_each("how many votes did del norte and el dorado get, respectively?")
     assert not answers_each([["1.0"]], found) and answers_each([["a", 1], ["b", 2]], found)

@@ -62,9 +62,17 @@ _COMBINED = re.compile(
 )
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_EACH_EN = re.compile(r"(?i)\b(each|respectively|individually|separately|apiece)\b")
+
+
 def wants_each(question: str) -> bool:
-    """A question about several named values that asks for something of each, not one combined number."""
-    return not _COMBINED.search(question)
+    """A question about several named values that asks for something of each, not one combined
+    number. Chinese lists ('A与B本期减少多少') ask for each unless they combine; English 'the votes
+    for A and B' is read as one number (WTQ) unless it says 'each' or 'respectively'."""
+    if _COMBINED.search(question):
+        return False
+    return bool(_CJK.search(question)) or bool(_EACH_EN.search(question))
 
 
 def answers_each(rows: Sequence[Sequence[object]], comparison: Comparison) -> bool:
