@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tablepilot.answer import ResultTable
-from tablepilot.answer_text import answer_values, asked_parts, asks_named_thing, compose_text, focus_columns
+from tablepilot.answer_text import (
+    answer_values,
+    asked_parts,
+    asks_named_thing,
+    asks_yes_no,
+    compose_text,
+    focus_columns,
+)
 
 
 @pytest.mark.parametrize(
@@ -82,3 +89,16 @@ def test_clauses_that_each_ask_something() -> None:
     ]
     assert len(asked_parts("哪个地区的销售额最高？")) == 1
     assert asked_parts("which team scored most, and how many points?") == []  # Chinese clauses only
+
+
+def test_a_yes_no_question_is_answered_from_what_its_query_returned() -> None:
+    q = "were any towers established before the year 1800?"
+    assert asks_yes_no(q) and not asks_yes_no("did fairfield or waverley have inside cylinders?")
+    assert not asks_yes_no("which towers were established before 1800?")
+    assert answer_values(ResultTable(["Name"], []), question=q) == ["no"]
+    assert answer_values(ResultTable(["Name"], [["Eiffel"]]), question=q) == ["yes"]
+    assert answer_values(ResultTable(["n"], [[0]]), question=q) == ["no"]
+    assert answer_values(ResultTable(["n"], [[True]]), question=q) == ["yes"]
+    assert answer_values(ResultTable(["x"], [["No"]]), question=q) == ["no"]
+    assert compose_text(q, ResultTable(["Name"], [])) == "Answer: no (the query returned no rows)"
+    assert compose_text(q, ResultTable(["Name"], [["A"], ["B"]])) == "Answer: yes (the query returned 2 rows)"

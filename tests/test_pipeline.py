@@ -290,6 +290,14 @@ def test_a_lone_empty_cell_gets_one_retry_without_a_text_filter(sales: Path) -> 
     assert llm.prompts[1][-1].content.startswith("That query returned an empty value.")
 
 
+def test_no_rows_answer_a_yes_no_question_without_a_retry(sales: Path) -> None:
+    llm = FakeLLM([fenced('SELECT "地区" FROM "sales" WHERE "销售额" > 1000')])
+    with Session([sales], llm=llm) as s:
+        a = s.ask("were any sales above 1000?")
+    assert a.answer == ["no"] and a.text == "Answer: no (the query returned no rows)"
+    assert len(llm.prompts) == 1
+
+
 def test_an_empty_result_from_a_value_under_the_wrong_column_says_which_column_holds_it(sales: Path) -> None:
     llm = FakeLLM(
         [

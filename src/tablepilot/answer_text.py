@@ -53,6 +53,28 @@ def asked_parts(question: str) -> list[str]:
     return [p for p in parts if _ASKS.search(p) and not _ONLY_POLITE.match(p)]
 
 
+#: an English yes/no question: "were any towers established before 1800?" (not "is it A or B?")
+_YES_NO = re.compile(r"(?i)^\s*(is|are|was|were|did|does|do|has|have|had|can|could)\b(?!.*\bor\b)")
+
+
+def asks_yes_no(question: str) -> bool:
+    return bool(_YES_NO.search(question))
+
+
+def yes_no(result: ResultTable) -> str:
+    """The answer to a yes/no question from what its query returned: no rows, a false/zero/empty
+    single cell or a 'no' → 'no'; anything else → 'yes'."""
+    if not result.rows:
+        return "no"
+    if len(result.rows) == 1 and len(result.columns) == 1:
+        value = result.rows[0][0]
+        if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
+            return value.strip().lower()
+        if value is None or value is False or value == "" or (is_number(value) and value == 0):
+            return "no"
+    return "yes"
+
+
 def asks_quantity(question: str) -> bool:
     if _QUANTITY.search(question):
         return True
@@ -108,6 +130,8 @@ def answer_values(result: ResultTable, display: Display | None = None, question:
     ``display`` maps a typed column's values back to the text the source wrote, so a cell that
     passed through unchanged reads as in the sheet ("1,119,612.90"); computed values are untouched.
     """
+    if asks_yes_no(question) and result.columns:
+        return [yes_no(result)]
     if not result.rows:
         return []
 
@@ -137,6 +161,9 @@ def compose_text(question: str, result: ResultTable, display: Display | None = N
     values = answer_values(result, display, question)
     n = len(result.rows)
     more = "+" if result.truncated else ""
+    if asks_yes_no(question) and not zh and result.columns:
+        found = "no rows" if n == 0 else f"{n}{more} row" + ("s" if n != 1 else "")
+        return f"Answer: {values[0]} (the query returned {found})"
     if n == 0:
         return (
             "查询没有返回任何行：数据中没有符合条件的记录。"

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tablepilot.answer import ResultTable, is_number
-from tablepilot.answer_text import asked_parts, asks_named_thing
+from tablepilot.answer_text import asked_parts, asks_named_thing, asks_yes_no
 from tablepilot.comparison import answers_each, answers_one_of, compared_values, wants_each
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.linking import ValueIndex, ValueLink, normalize
@@ -53,6 +53,8 @@ def _problems(
     values: ColumnValues | None,
     dialect: str,
 ) -> list[Problem]:
+    if asks_yes_no(question):
+        return []  # nothing found is the answer 'no'
     if not result.rows or _zero_from_text_filter(sql, result):
         found = "no rows" if not result.rows else "0" if result.rows[0][0] == 0 else "an empty value"
         misplaced = _misplaced_values(sql, index)
