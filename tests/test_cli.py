@@ -232,3 +232,12 @@ def test_eval_runs_a_suite_with_the_fake_backend(home: Path, tmp_path: Path) -> 
     assert [p["id"] for p in preds] == ["q1", "q2"]
     assert preds[0]["answer"] == ["2004"]
     assert "50.0" in r.stdout
+    every = tmp_path / "every.jsonl"
+    r = run_cli(
+        ["eval", str(suite), "--backend", "fake", "--every", "2", "--out", str(every)],
+        home=home,
+        extra_env={"TABLEPILOT_FAKE_REPLIES": replies},
+    )
+    assert r.returncode == 0, r.stderr
+    assert [json.loads(line)["id"] for line in every.read_text().splitlines()] == ["q1"]
+    assert "100.0% (1/1)" in r.stdout

@@ -250,6 +250,13 @@ def describe(sources: tuple[str, ...], budget: int, engine_name: str) -> None:
 @click.argument("suite_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--limit", type=int, help="Answer only the first N questions.")
 @click.option(
+    "--every",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Answer every N-th question: a sample spread over the suite.",
+)
+@click.option(
     "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="predictions.jsonl path."
 )
 @click.option(
@@ -259,12 +266,19 @@ def describe(sources: tuple[str, ...], budget: int, engine_name: str) -> None:
 @engine_option
 @guarded
 def eval_command(
-    suite_dir: Path, limit: int | None, out_path: Path | None, engine_url: str | None, **backend: Any
+    suite_dir: Path,
+    limit: int | None,
+    every: int,
+    out_path: Path | None,
+    engine_url: str | None,
+    **backend: Any,
 ) -> None:
     """Answer a benchmark suite (../shared/bench format), write predictions, print the score."""
     from tablepilot.eval_bridge import run_evaluation
 
-    run_evaluation(suite_dir, limit=limit, out_path=out_path, console=out, engine_url=engine_url, **backend)
+    run_evaluation(
+        suite_dir, limit=limit, every=every, out_path=out_path, console=out, engine_url=engine_url, **backend
+    )
 
 
 for _command in (inspect_command, model, serve, mcp, token, knowledge):

@@ -59,6 +59,7 @@ def run_evaluation(
     suite_dir: Path,
     *,
     limit: int | None,
+    every: int = 1,
     out_path: Path | None,
     console: Console,
     backend: str | None = None,
@@ -84,9 +85,9 @@ def run_evaluation(
             from tablepilot.engines.spark_engine import SparkEngine
 
             factory = SparkEngine
-        run_suite(suite, SuiteAnswerer(llm), limit=limit, out=out_path, engine_factory=factory)
+        run_suite(suite, SuiteAnswerer(llm), limit=limit, out=out_path, engine_factory=factory, every=every)
     finally:
         llm.close()
     if (suite.dir / "answers.jsonl").exists():
-        report = score(suite, out_path, limit=limit)
+        report = score(suite, out_path, limit=limit, every=every)
         console.print(format_report(report), markup=False)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tablepilot.evaluation.runner import EngineCache, evaluate, run_suite
+from tablepilot.evaluation.scoring import score
 from tablepilot.evaluation.suite import Question, Suite
 
 SuiteMaker = Callable[..., Path]
@@ -139,6 +140,18 @@ def test_evaluate_with_limit_and_progress(make_suite: SuiteMaker, tmp_path: Path
     assert (
         evaluate(root, sql_answerer, limit=1, out=tmp_path / "q.jsonl", engine_factory=plain_engine) is None
     )
+
+
+def test_every_nth_question_is_answered_and_scored(
+    make_suite: SuiteMaker, tmp_path: Path, plain_engine: Any
+) -> None:
+    root = wtq_like(make_suite, GOLD)
+    out = tmp_path / "p.jsonl"
+    run_suite(Suite.open(root), sql_answerer, every=2, out=out, progress=False, engine_factory=plain_engine)
+    assert [x["id"] for x in read_lines(out)] == ["q1", "q3", "q5"]
+    report = score(Suite.open(root), out, every=2)
+    assert (report.considered, report.correct, report.missing) == (3, 2, 0)
+    assert score(Suite.open(root), out, every=2, limit=1).considered == 1
 
 
 def test_engine_cache_evicts_and_closes(tmp_path: Path, plain_engine: Any) -> None:

@@ -26,7 +26,7 @@ def format_report(report: Report, *, width: int = 100) -> str:
     summary = Table(title=title, show_header=False, title_justify="left")
     summary.add_column("what")
     summary.add_column("value", justify="right")
-    if report.limit is not None and report.considered < report.count:
+    if report.considered < report.count:  # a --limit or --every run
         summary.add_row(
             f"accuracy on the {report.considered} questions run",
             f"{_pct(report.accuracy_considered)} ({report.correct}/{report.considered})",

@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tablepilot.answer import json_cell
 from tablepilot.engines.base import Engine
 from tablepilot.evaluation.scoring import Report, answer_items, score
-from tablepilot.evaluation.suite import Question, Suite, has_gold
+from tablepilot.evaluation.suite import Question, Suite, chosen, has_gold
 from tablepilot.evaluation.tables import load_question_tables
 
 AnswerFn = Callable[[Question, Engine], Mapping[str, Any]]
@@ -125,12 +125,14 @@ def run_suite(
     engine_factory: EngineFactory | None = None,
     cache_size: int = 4,
     resume: bool = False,
+    every: int = 1,
 ) -> Path:
     """Answer the first ``limit`` questions (all by default) in file order; returns ``out``.
 
-    With ``resume`` the questions already in ``out`` are skipped and new lines are appended.
+    With ``resume`` the questions already in ``out`` are skipped and new lines are appended; with
+    ``every`` only every ``every``-th question is answered (``suite.chosen``).
     """
-    questions = suite.questions()[:limit] if limit is not None else suite.questions()
+    questions = chosen(suite.questions(), limit, every)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     done = _done_ids(out) if resume else set()

@@ -18,7 +18,7 @@ from typing import Any
 
 from tablepilot.errors import InputError, TablepilotError
 from tablepilot.evaluation import metrics
-from tablepilot.evaluation.suite import Question, Suite, load_gold
+from tablepilot.evaluation.suite import Question, Suite, chosen, load_gold
 
 #: question fields the report breaks accuracy down by, where questions have them
 BREAKDOWN_FIELDS = ("question_type", "table_type", "domain")
@@ -164,8 +164,9 @@ def score_predictions(
     predictions: PredictionFile,
     *,
     limit: int | None = None,
+    every: int = 1,
 ) -> Report:
-    considered = list(questions[:limit] if limit is not None else questions)
+    considered = chosen(questions, limit, every)
     results: dict[str, bool] = {}
     groups: dict[str, dict[str, list[int]]] = {}
     used: list[Prediction] = []
@@ -201,11 +202,11 @@ def score_predictions(
     )
 
 
-def score(suite: Suite, predictions_path: str | Path, *, limit: int | None = None) -> Report:
-    """Score a predictions file; with ``limit`` only the first ``limit`` questions are considered."""
+def score(suite: Suite, predictions_path: str | Path, *, limit: int | None = None, every: int = 1) -> Report:
+    """Score a predictions file over the questions a run with ``limit``/``every`` answers."""
     questions = suite.questions()
     predictions = read_predictions(predictions_path, {q.id for q in questions})
-    return score_predictions(suite, questions, load_gold(suite), predictions, limit=limit)
+    return score_predictions(suite, questions, load_gold(suite), predictions, limit=limit, every=every)
 
 
 def format_report(report: Report) -> str:

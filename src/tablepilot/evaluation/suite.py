@@ -8,6 +8,7 @@ scoring module calls, so an answering run cannot peek at it even by accident.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,3 +128,10 @@ def load_gold(suite: Suite) -> dict[str, dict[str, Any]]:
 
 def has_gold(suite: Suite) -> bool:
     return (suite.dir / "answers.jsonl").is_file()
+
+
+def chosen(questions: Sequence[Question], limit: int | None = None, every: int = 1) -> list[Question]:
+    """Every ``every``-th question in file order (a sample spread over the suite), then the first
+    ``limit`` of those: what a run answers and its score considers."""
+    picked = list(questions[:: max(1, every)])
+    return picked[:limit] if limit is not None else picked
