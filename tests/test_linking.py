@@ -300,24 +300,32 @@ def test_accents_of_latin_letters_do_not_block_a_link() -> None:
     assert normalize("がぎ 한국 华东") == "がぎ 한국 华东"  # only Latin letters lose their accents
 
 
-def test_words_of_column_names_and_operations_are_no_values() -> None:
+def index_over(*statements: str) -> ValueIndex:
+    """A value index over tables made by ``statements`` in a fresh DuckDB."""
     con = duckdb.connect()
-    con.execute('CREATE TABLE invoice ("BillingCountry" VARCHAR, "Total" DOUBLE)')
-    con.execute('CREATE TABLE track ("Name" VARCHAR)')
-    con.execute("INSERT INTO invoice VALUES ('USA', 1.0), ('Norway', 2.0)")
-    con.execute("INSERT INTO track VALUES ('Killing Time'), ('Different World'), ('Killer Queen')")
-    index = ValueIndex.build(con, table_infos_from_connection(con))
+    for sql in statements:
+        con.execute(sql)
+    return ValueIndex.build(con, table_infos_from_connection(con))
+
+
+def test_words_of_column_names_and_operations_are_no_values() -> None:
+    index = index_over(
+        'CREATE TABLE invoice ("BillingCountry" VARCHAR, "Total" DOUBLE)',
+        'CREATE TABLE track ("Name" VARCHAR)',
+        "INSERT INTO invoice VALUES ('USA', 1.0), ('Norway', 2.0)",
+        "INSERT INTO track VALUES ('Killing Time'), ('Different World'), ('Killer Queen')",
+    )
     assert index.link("Find the different billing countries for all invoices.") == []
     assert values_of(index.link("who sang killng time?")) == ["Killing Time"]  # a typo of a value still links
 
 
 def test_in_a_database_a_word_naming_a_table_is_no_value() -> None:
-    con = duckdb.connect()
-    con.execute('CREATE TABLE player ("name_first" VARCHAR, "birth_country" VARCHAR)')
-    con.execute('CREATE TABLE hall_of_fame ("category" VARCHAR, "note" VARCHAR)')
-    con.execute("INSERT INTO player VALUES ('Count', 'USA'), ('Ted', 'USA')")
-    con.execute("INSERT INTO hall_of_fame VALUES ('Player', 'Players League'), ('Manager', 'Players Union')")
-    index = ValueIndex.build(con, table_infos_from_connection(con))
+    index = index_over(
+        'CREATE TABLE player ("name_first" VARCHAR, "birth_country" VARCHAR)',
+        'CREATE TABLE hall_of_fame ("category" VARCHAR, "note" VARCHAR)',
+        "INSERT INTO player VALUES ('Count', 'USA'), ('Ted', 'USA')",
+        "INSERT INTO hall_of_fame VALUES ('Player', 'Players League'), ('Manager', 'Players Union')",
+    )
     assert values_of(index.link("Count the players born in USA")) == ["USA"]
 
 
