@@ -33,7 +33,7 @@ from tablepilot.llm.base import LLM, Message
 from tablepilot.method_choice import Method, choose_method
 from tablepilot.profile import TableProfile, describe_tables, profile_table
 from tablepilot.python_path import PythonRunner, ask_with_python
-from tablepilot.result_checks import result_problems, value_of
+from tablepilot.result_checks import found_nothing, result_problem, value_of
 from tablepilot.sideways import sideways_data, sideways_name
 from tablepilot.sql.extract import extract_sql
 from tablepilot.sql.guard import check_readonly
@@ -430,18 +430,20 @@ def ask_question(
                 )
             continue
         answer.attempts.append(Attempt(sql=safe_sql))
-        values = functools.partial(_column_values, context.engine, options.timeout_s)
-        problems = result_problems(
-            question, safe_sql, result, links, context.index, values, context.engine.dialect
-        )
-        fresh = next((p for p in problems if p.kind not in raised), None)  # each kind is sent back once
-        if fresh is not None and calls < allowed:
-            raised.add(fresh.kind)
+        empty = found_nothing(question, safe_sql, result)
+        problem = None
+        if calls < allowed:  # each kind of problem is sent back once
+            values = functools.partial(_column_values, context.engine, options.timeout_s)
+            problem = result_problem(
+                question, safe_sql, result, links, context.index, raised, values, context.engine.dialect
+            )
+        if problem is not None:
+            raised.add(problem.kind)
             if fallback is None or fallback_empty:
-                fallback, fallback_empty = (safe_sql, result), fresh.empty
-            messages.append(Message("user", fresh.request))
+                fallback, fallback_empty = (safe_sql, result), empty
+            messages.append(Message("user", problem.request))
             continue
-        if problems and problems[0].empty and fallback is not None and not fallback_empty:
+        if empty and fallback is not None and not fallback_empty:
             break  # this try found nothing where an earlier one found something
         return _finish(context, answer, question, safe_sql, result, started, explain=options.explain)
 

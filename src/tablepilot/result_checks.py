@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from tablepilot.answer import ResultTable, is_number
@@ -28,45 +29,46 @@ ColumnValues = Callable[[str, str], "list[str] | None"]
 class Problem:
     kind: str  # each kind is raised once per question
     request: str  # what the model is told
-    empty: bool = False  # the result had nothing in it: any later result is better
 
 
-def result_problems(
+def found_nothing(question: str, sql: str, result: ResultTable) -> bool:
+    """No rows, or a lone empty cell (or 0 from a text filter): any later result is better. Not for
+    a yes/no question, where nothing found is the answer 'no'."""
+    return not asks_yes_no(question) and (not result.rows or _zero_from_text_filter(sql, result))
+
+
+def result_problem(
     question: str,
     sql: str,
     result: ResultTable,
     links: Sequence[ValueLink],
     index: ValueIndex,
+    raised: AbstractSet[str],
     values: ColumnValues | None = None,
     dialect: str = "duckdb",
-) -> list[Problem]:
-    """What is wrong with the result, most telling first; empty when it may stand."""
-    return _problems(question, sql, result, links, index, values, dialect)
-
-
-def _problems(
-    question: str,
-    sql: str,
-    result: ResultTable,
-    links: Sequence[ValueLink],
-    index: ValueIndex,
-    values: ColumnValues | None,
-    dialect: str,
-) -> list[Problem]:
-    if asks_yes_no(question):
-        return []  # nothing found is the answer 'no'
-    if not result.rows or _zero_from_text_filter(sql, result):
+) -> Problem | None:
+    """The most telling problem of a kind not in ``raised``, or None when the result may stand.
+    Only that problem's request is written (an empty result's looks columns up)."""
+    if found_nothing(question, sql, result):
+        if "empty" in raised:
+            return None
         found = "no rows" if not result.rows else "0" if result.rows[0][0] == 0 else "an empty value"
         misplaced = _misplaced_values(sql, index)
         absent = "" if misplaced or values is None else _absent_values(sql, values, dialect)
-        return [
-            Problem(
-                "empty",
-                f"That query returned {found}.{misplaced}{absent} If a filter value was wrong, use "
-                "the exact values from the table description or ILIKE '%word%'. Write a corrected query.",
-                empty=True,
-            )
-        ]
+        return Problem(
+            "empty",
+            f"That query returned {found}.{misplaced}{absent} If a filter value was wrong, use "
+            "the exact values from the table description or ILIKE '%word%'. Write a corrected query.",
+        )
+    if asks_yes_no(question):
+        return None
+    return next((p for p in _shape_problems(question, sql, result, links) if p.kind not in raised), None)
+
+
+def _shape_problems(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink]
+) -> list[Problem]:
+    """Problems of a result that has rows, most telling first."""
     out = []
     which = asks_named_thing(question)
     if which and _only_numbers(result):
