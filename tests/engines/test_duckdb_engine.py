@@ -190,3 +190,22 @@ def test_close_removes_private_temp_directory() -> None:
     assert temp.is_dir()
     e.close()
     assert not temp.exists()
+
+
+def test_engine_nobody_closed_removes_its_temp_directory_when_dropped() -> None:
+    import gc
+
+    e = DuckDBEngine()
+    e.execute("SELECT 1")
+    temp = Path(e._temp_directory)
+    del e
+    gc.collect()
+    assert not temp.exists()
+
+
+def test_callers_temp_directory_is_kept(tmp_path: Path) -> None:
+    e = DuckDBEngine(temp_directory=str(tmp_path))
+    e.execute("SELECT 1")
+    e.close()
+    del e
+    assert tmp_path.is_dir()

@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -59,8 +60,13 @@ class DuckDBEngine(Engine):
     ) -> None:
         self._memory_limit = memory_limit
         self._threads = threads
-        self._own_temp = temp_directory is None
         self._temp_directory = temp_directory or tempfile.mkdtemp(prefix="tablepilot-duckdb-")
+        # an engine nobody closed (a script, an interrupted run) must not leave its spill folder behind
+        self._remove_temp = (
+            weakref.finalize(self, shutil.rmtree, self._temp_directory, ignore_errors=True)
+            if temp_directory is None
+            else None
+        )
         self._con = duckdb.connect(
             ":memory:",
             config={
@@ -350,8 +356,8 @@ class DuckDBEngine(Engine):
     def close(self) -> None:
         with self._mutex:
             self._con.close()
-            if self._own_temp:
-                shutil.rmtree(self._temp_directory, ignore_errors=True)
+            if self._remove_temp is not None:
+                self._remove_temp()
 
 
 def open_sources(sources: Sequence[str | os.PathLike[str]], **engine_kwargs: object) -> DuckDBEngine:
