@@ -126,6 +126,9 @@ def test_a_table_read_sideways_is_offered_when_a_row_label_is_taken_for_a_column
         request = llm.prompts[1][-1].content
         assert '"本期增加" is a row label of "insurance"' in request
         assert 'Table "insurance_sideways" (2 rows)' in request and '"本期减少"' in request
+        assert (
+            "The question is about the row '基本养老保险': filter WHERE \"项目\" = '基本养老保险'." in request
+        )
         assert s.ask("基本养老保险本期增加多少？").answer == ["357,439.52"]  # made once, then reused
         names = [t.name for t in s.engine.tables()]
         assert names == ["insurance", "insurance_sideways"]
@@ -625,3 +628,67 @@ def test_a_column_under_the_wrong_joined_alias_is_mended_without_a_retry(tmp_pat
         a = s.ask("who plays for vega?")
     assert a.answer == ["Ana"] and llm.calls == 1
     assert a.sql is not None and "T2.first_name" in a.sql
+
+
+def test_a_question_about_the_next_row_answered_with_the_named_row_is_sent_back_once(sales: Path) -> None:
+    llm = FakeLLM(
+        [
+            fenced('SELECT "产品" FROM "sales" WHERE "地区" = \'华东\''),
+            fenced(
+                'SELECT "地区" FROM "sales" WHERE rowid = (SELECT MAX(rowid) FROM "sales" WHERE "地区" = \'华东\') + 1'
+            ),
+        ]
+    )
+    with Session([sales], llm=llm) as s:
+        a = s.ask("which region is listed next after 华东?")
+    assert a.answer == ["华南"]
+    request = llm.prompts[1][-1].content
+    assert "the row after the one where \"地区\" = '华东'" in request and "returned '手机'" in request
+    assert (
+        'SELECT "产品" FROM "sales" WHERE rowid = (SELECT MAX(rowid) FROM "sales" WHERE "地区" = \'华东\') + 1'
+        in request
+    )
+
+
+def test_a_next_row_question_whose_query_already_uses_the_order_is_not_sent_back(sales: Path) -> None:
+    llm = FakeLLM(
+        [
+            fenced(
+                'SELECT "地区" FROM "sales" WHERE rowid = (SELECT rowid FROM "sales" WHERE "销售额" = 300) + 1'
+            )
+        ]
+    )
+    with Session([sales], llm=llm) as s:
+        assert s.ask("which region comes after the one that sold 300?").answer == ["华南"]
+    assert len(llm.prompts) == 1
+
+
+def test_tables_of_several_files_have_no_row_order_to_lean_on(sales: Path, tmp_path: Path) -> None:
+    other = tmp_path / "targets.csv"
+    other.write_text("地区,目标\n华东,90\n", encoding="utf-8")
+    llm = FakeLLM([fenced('SELECT "产品" FROM "sales" WHERE "地区" = \'华东\'')])
+    with Session([sales, other], llm=llm) as s:
+        assert s.ask("which product is listed after 华东?").answer == ["手机"]
+    assert len(llm.prompts) == 1
+
+
+def test_a_named_cell_the_query_ignored_while_returning_every_row_is_sent_back(tmp_path: Path) -> None:
+    p = tmp_path / "capital.csv"
+    p.write_text(
+        "项目,股本溢价,其他资本公积\n年初余额,100,50\n本年增加,10,5\n本年减少,1,2\n", encoding="utf-8"
+    )
+    llm = FakeLLM(
+        [
+            fenced('SELECT "其他资本公积" FROM "capital"'),
+            fenced('SELECT "其他资本公积" FROM "capital" WHERE "项目" IN (\'年初余额\', \'本年增加\')'),
+        ]
+    )
+    with Session([p], llm=llm) as s:
+        a = s.ask("其他资本公积年初余额有多少，本年增加了多少？")
+    assert a.answer == ["50", "5"]
+    request = llm.prompts[1][-1].content
+    assert (
+        "names '年初余额', '本年增加' (a value of \"项目\"), but that query does not use it and returned 3 rows"
+        in request
+    )
+    assert "WHERE \"项目\" IN ('年初余额', '本年增加')" in request

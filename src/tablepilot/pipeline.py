@@ -34,7 +34,7 @@ from tablepilot.method_choice import Method, choose_method
 from tablepilot.profile import TableProfile, describe_tables, profile_table
 from tablepilot.python_path import PythonRunner, ask_with_python
 from tablepilot.result_checks import found_nothing, result_problem, value_of
-from tablepilot.sideways import sideways_data, sideways_name
+from tablepilot.sideways import MAX_COLUMNS, named_labels, sideways_data, sideways_name
 from tablepilot.sql.extract import extract_sql
 from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.lineage import passthrough_columns
@@ -339,8 +339,10 @@ def ask_question(
         llm.prime(opening_messages(context.engine.dialect, options.sql_examples))
     except TablepilotError as exc:
         return _failed(answer, exc, started)
+    # the answer should the tries run out: the latest result that found something (each retry
+    # answers a named problem of the one before), else the latest that found nothing
     fallback: tuple[str, ResultTable] | None = None
-    fallback_empty = False  # the fallback found nothing: any later result is better
+    fallback_empty = False
     raised: set[str] = set()  # kinds of result problem already sent back
     last_error: TablepilotError | None = None
     temperature = 0.0
@@ -415,7 +417,11 @@ def ask_question(
             last_error = exc
             answer.attempts.append(Attempt(sql=sql, error=exc.message))
             cells = _cells_named_as_columns(exc, context.index)
-            turned = None if sideways_offered else _offer_sideways(context, exc, cells, options.timeout_s)
+            turned = (
+                None
+                if sideways_offered
+                else _offer_sideways(context, exc, cells, options.timeout_s, question)
+            )
             if turned is not None:
                 sideways_offered = True
                 allowed += 1  # a new table to read: the tries so far were on the other one
@@ -435,11 +441,19 @@ def ask_question(
         if calls < allowed:  # each kind of problem is sent back once
             values = functools.partial(_column_values, context.engine, options.timeout_s)
             problem = result_problem(
-                question, safe_sql, result, links, context.index, raised, values, context.engine.dialect
+                question,
+                safe_sql,
+                result,
+                links,
+                context.index,
+                raised,
+                values,
+                context.engine.dialect,
+                row_order=_rows_in_file_order(context),
             )
         if problem is not None:
             raised.add(problem.kind)
-            if fallback is None or fallback_empty:
+            if fallback is None or fallback_empty or not empty:
                 fallback, fallback_empty = (safe_sql, result), empty
             messages.append(Message("user", problem.request))
             continue
@@ -531,6 +545,16 @@ def _checked(sql: str, dialect: str, tables: list[str]) -> str:
         return check_readonly(fixed, dialect=dialect, tables=tables)
 
 
+def _rows_in_file_order(context: DataContext) -> bool:
+    """One file's rows (a sheet, a CSV and its split-off totals) keep the file's order in DuckDB's
+    rowid, and questions lean on it; a database's tables (foreign keys, one file each) have none."""
+    return (
+        context.engine.dialect == "duckdb"
+        and not getattr(context.engine, "foreign_keys", ())
+        and len({t.source for t in context.tables}) == 1
+    )
+
+
 def _column_values(engine: Engine, timeout_s: float, table: str, column: str) -> list[str] | None:
     """Up to 500 distinct texts of a column, most frequent first (None if they cannot be read)."""
     ident = quote_ident(column)
@@ -611,9 +635,12 @@ def _offer_sideways(
     exc: GuardError | QueryError,
     cells: Sequence[tuple[str, tuple[str, str, str]]],
     timeout_s: float,
+    question: str = "",
 ) -> tuple[TableInfo, str] | None:
     """For a "column" that is a row label of a small table: that table read sideways, registered
-    for this question, and the request to query it (see ``tablepilot.sideways``)."""
+    for this question, and the request to query it (see ``tablepilot.sideways``). The rows of the
+    turned table the question names are said too: the model otherwise selects the column for all
+    of them (the items and their total)."""
     register = getattr(context.engine, "register_arrow", None)
     con = context.engine.profile_connection()
     if (
@@ -644,11 +671,28 @@ def _offer_sideways(
             )
             context.__dict__.pop("display", None)  # its cells' written forms join the cached ones
         text = describe_tables([_with_row_count(profile_table(con, info), info)], budget_tokens=600)
+        label = quote_ident(info.columns[0].name)
+        try:
+            rows = context.engine.execute(
+                f"SELECT CAST({label} AS VARCHAR) FROM {quote_ident(info.name)}",
+                max_rows=MAX_COLUMNS + 1,
+                timeout_s=timeout_s,
+            ).rows
+        except TablepilotError:
+            rows = []
+        named = named_labels(question, [str(r[0]) for r in rows if r[0] is not None])
+        where = ""
+        if named:
+            listed = ", ".join(quote_literal(v) for v in named)
+            where = (
+                f" The question is about the row{'s' if len(named) > 1 else ''} {listed}: "
+                f"filter WHERE {label} {'IN (' + listed + ')' if len(named) > 1 else '= ' + listed}."
+            )
         return info, (
             f"That query failed: {exc.message}\n{quote_ident(missing)} is a row label of {quote_ident(table.name)}, "
             f"not a column. Read sideways (its row labels as columns) the table is:\n{text}\n"
             f"Write the query on {quote_ident(info.name)}: there {quote_ident(missing)} is a column, so select it "
-            f"and do not filter {quote_ident(column)} by {quote_literal(value)}."
+            f"and do not filter {quote_ident(column)} by {quote_literal(value)}.{where}"
         )
     return None
 

@@ -19,6 +19,7 @@ from tablepilot.answer_text import asked_parts, asks_named_thing, asks_yes_no
 from tablepilot.comparison import answers_each, answers_one_of, compared_values, wants_each
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.linking import ValueIndex, ValueLink, normalize
+from tablepilot.row_order import neighbour_direction, neighbour_request, uses_row_order
 from tablepilot.sql.text_filters import text_filters
 
 #: the distinct values of (table, column), most frequent first; None when they cannot be read
@@ -46,9 +47,15 @@ def result_problem(
     raised: AbstractSet[str],
     values: ColumnValues | None = None,
     dialect: str = "duckdb",
+    row_order: bool = False,
 ) -> Problem | None:
     """The most telling problem of a kind not in ``raised``, or None when the result may stand.
-    Only that problem's request is written (an empty result's looks columns up)."""
+    Only that problem's request is written (an empty result's looks columns up). ``row_order``: the
+    rows are in a meaningful order that DuckDB's rowid keeps (one file's table, not a database)."""
+    if row_order and "position" not in raised and values is not None:
+        neighbour = _neighbour_problem(question, sql, result, values, dialect)
+        if neighbour is not None:
+            return neighbour
     if found_nothing(question, sql, result):
         if "empty" in raised:
             return None
@@ -63,6 +70,31 @@ def result_problem(
     if asks_yes_no(question):
         return None
     return next((p for p in _shape_problems(question, sql, result, links) if p.kind not in raised), None)
+
+
+def _neighbour_problem(
+    question: str, sql: str, result: ResultTable, values: ColumnValues, dialect: str
+) -> Problem | None:
+    """A question about the row after/before a named one, answered with nothing or one row by a
+    query that filters to the named row instead of moving from it (DuckDB's rowid keeps the order)."""
+    direction = neighbour_direction(question)
+    if direction is None or asks_yes_no(question):
+        return None
+    nothing = found_nothing(question, sql, result)
+    if not nothing and len(result.rows) != 1:
+        return None
+    if uses_row_order(sql, dialect):
+        return None
+    named = next(
+        (f for f in text_filters(sql, dialect=dialect) if f.value in (values(f.table, f.column) or ())), None
+    )
+    if named is None:
+        return None
+    shown = [v for v in result.rows[0] if v is not None] if result.rows else []
+    found = (
+        "found nothing" if nothing else "returned " + ", ".join(quote_literal(str(v)[:60]) for v in shown[:3])
+    )
+    return Problem("position", neighbour_request(question, sql, named, direction, found, dialect))
 
 
 def _shape_problems(
@@ -103,6 +135,18 @@ def _shape_problems(
                     f"some out. Use WHERE {column} IN ({listed}) and return one row for each.",
                 )
             )
+    ignored = _ignored_cells(question, sql, result, links)
+    if ignored is not None:
+        (_, column), named = ignored
+        listed = ", ".join(quote_literal(v) for v in named)
+        condition = f"= {listed}" if len(named) == 1 else f"IN ({listed})"
+        out.append(
+            Problem(
+                "ignored",
+                f"The question names {listed} (a value of {quote_ident(column)}), but that query does not use "
+                f"it and returned {len(result.rows)} rows. Filter with WHERE {quote_ident(column)} {condition}.",
+            )
+        )
     parts = asked_parts(question)
     if len(parts) >= 2 and len(result.columns) < len(parts):
         clauses = "; ".join(f"'{p}'" for p in parts)
@@ -122,6 +166,25 @@ def _shape_problems(
             )
         )
     return out
+
+
+def _ignored_cells(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink]
+) -> tuple[tuple[str, str], list[str]] | None:
+    """Whole cells the question names, of a table the query reads, that the query never mentions
+    while returning several rows: it answered for every row instead of the one asked about."""
+    if len(result.rows) < 2:
+        return None
+    asked, written = normalize(question), normalize(sql)
+    read = {name.lower() for name in re.findall(r'"([^"]+)"', sql)} | set(re.findall(r"\w+", written))
+    by_column: dict[tuple[str, str], list[str]] = {}
+    for link in links:
+        value = normalize(link.value)
+        if link.contains or link.table.lower() not in read or len(value) < 2 or is_number(link.value):
+            continue
+        if value in asked and value not in written:
+            by_column.setdefault((link.table, link.column), []).append(link.value)
+    return next(iter(by_column.items()), None)
 
 
 _ONE_VALUE = re.compile(

@@ -8,7 +8,8 @@ typed again by the engine) fixes the query where a list of column names does not
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -16,6 +17,7 @@ import pyarrow as pa
 from tablepilot.catalog import TableInfo
 from tablepilot.data.names import quote_ident
 from tablepilot.engines.base import Engine
+from tablepilot.linking import normalize
 from tablepilot.tidy.text_grid import transpose
 from tablepilot.tidy.values import cell_text
 
@@ -78,3 +80,19 @@ def sideways_data(
     names, rows = transpose([name for name, _ in columns], [[r[0].strip(), *r[1:]] for r in grid])
     data = {name: [row[j] or None for row in rows] for j, name in enumerate(names)}
     return pa.table(data, schema=pa.schema([(name, pa.string()) for name in names]))
+
+
+#: a label's numbering or lead-in, which a question leaves out: "1、", "（二）", "其中：", "减："
+_LABEL_LEAD = re.compile(r"^\s*(?:[(（]?[0-9一二三四五六七八九十]+[)）、.．]\s*)?(?:其中|加|减)?[:：]?\s*")
+
+
+def named_labels(question: str, labels: Sequence[str]) -> list[str]:
+    """The row labels of a table read sideways that the question names ('基本养老保险' for the
+    label '1、基本养老保险'): once the table is turned, those rows are what to filter on."""
+    asked = normalize(question).replace(" ", "")
+    out = []
+    for label in labels:
+        core = normalize(_LABEL_LEAD.sub("", label)).replace(" ", "")
+        if len(core) >= 2 and core in asked:
+            out.append(label)
+    return out
