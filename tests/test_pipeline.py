@@ -692,3 +692,10 @@ def test_a_named_cell_the_query_ignored_while_returning_every_row_is_sent_back(t
         in request
     )
     assert "WHERE \"项目\" IN ('年初余额', '本年增加')" in request
+
+
+def test_a_named_cell_set_against_the_other_rows_may_go_unfiltered(sales: Path) -> None:
+    llm = FakeLLM([fenced('SELECT "地区", SUM("销售额") FROM "sales" GROUP BY "地区"')])
+    with Session([sales], llm=llm) as s:
+        assert len(s.ask("华东的销售额和其余地区相比如何？").rows) == 3
+    assert len(llm.prompts) == 1

@@ -173,7 +173,7 @@ def _ignored_cells(
 ) -> tuple[tuple[str, str], list[str]] | None:
     """Whole cells the question names, of a table the query reads, that the query never mentions
     while returning several rows: it answered for every row instead of the one asked about."""
-    if len(result.rows) < 2:
+    if len(result.rows) < 2 or _EVERY_ROW.search(question):
         return None
     asked, written = normalize(question), normalize(sql)
     read = {name.lower() for name in re.findall(r'"([^"]+)"', sql)} | set(re.findall(r"\w+", written))
@@ -200,6 +200,10 @@ def _one_value_wanted(question: str) -> bool:
     return bool(_ONE_VALUE.search(question)) and not _EACH.search(question)
 
 
+#: every row is wanted, or a named cell is set against the others ("华东和其余地区相比", "rank of X")
+_EVERY_ROW = re.compile(
+    r"(?i)\b(each|per|every|all|others?|rest|compared?|rank(ed|ing)?)\b|各|每|所有|全部|其余|相比|比较|排名|排第"
+)
 _TEXT_EQUALS = re.compile(r"=\s*'[^']*'")
 #: a quoted column compared with text: ``"项目名称" IN ('A', 'B')``, ``"Driver" = 'Li Wei'``
 _TEXT_COMPARED = re.compile(r'"([^"]+)"\s*(?:=|(?:NOT\s+)?I?LIKE|IN\s*\()\s*\'', re.IGNORECASE)
