@@ -45,9 +45,6 @@ def test_uses_row_order() -> None:
     assert uses_row_order('SELECT "a" FROM "t" WHERE rowid = (SELECT rowid FROM "t" WHERE "b" = \'x\') + 1')
     assert uses_row_order('SELECT "a", LEAD("a") OVER (ORDER BY "y") FROM "t"')
     assert not uses_row_order('SELECT "a" FROM "t" WHERE "b" = \'x\'')
-    # ordering the named row by rowid still returns that row
-    assert not uses_row_order('SELECT "a" FROM "t" WHERE "b" = \'x\' ORDER BY rowid DESC LIMIT 1')
-    assert uses_row_order('SELECT "a" FROM "t" WHERE rowid > 3 ORDER BY rowid LIMIT 1')
 
 
 def test_request_names_the_row_and_the_selected_column() -> None:

@@ -46,20 +46,15 @@ def neighbour_direction(question: str) -> Direction | None:
 
 
 def uses_row_order(sql: str, dialect: str = "duckdb") -> bool:
-    """The query moves by position: rowid compared or computed with, or a window function
-    (LEAD/LAG/ROW_NUMBER). Only ordering by rowid does not count: 'WHERE "Title" = 'X' ORDER BY
-    rowid LIMIT 1' still answers with X's own row."""
+    """The query already works with positions (rowid, a window function, an ORDER BY … OFFSET)."""
     try:
         tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
         return True  # not ours to judge
     if tree is None:
         return True
-    if tree.find(exp.Window) is not None:
-        return True
-    return any(
-        c.name.lower() == "rowid" and c.find_ancestor(exp.Order) is None for c in tree.find_all(exp.Column)
-    )
+    named = {c.name.lower() for c in tree.find_all(exp.Column)}
+    return "rowid" in named or tree.find(exp.Window) is not None
 
 
 def _selected_column(sql: str, dialect: str) -> str | None:
