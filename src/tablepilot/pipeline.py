@@ -34,7 +34,7 @@ from tablepilot.method_choice import Method, choose_method
 from tablepilot.profile import TableProfile, describe_tables, profile_table
 from tablepilot.python_path import PythonRunner, ask_with_python
 from tablepilot.result_checks import found_nothing, result_problem, value_of
-from tablepilot.sideways import MAX_COLUMNS, named_labels, sideways_data, sideways_name
+from tablepilot.sideways import named_labels, sideways_data, sideways_labels, sideways_name
 from tablepilot.sql.extract import extract_sql
 from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.lineage import passthrough_columns
@@ -672,15 +672,7 @@ def _offer_sideways(
             context.__dict__.pop("display", None)  # its cells' written forms join the cached ones
         text = describe_tables([_with_row_count(profile_table(con, info), info)], budget_tokens=600)
         label = quote_ident(info.columns[0].name)
-        try:
-            rows = context.engine.execute(
-                f"SELECT CAST({label} AS VARCHAR) FROM {quote_ident(info.name)}",
-                max_rows=MAX_COLUMNS + 1,
-                timeout_s=timeout_s,
-            ).rows
-        except TablepilotError:
-            rows = []
-        named = named_labels(question, [str(r[0]) for r in rows if r[0] is not None])
+        named = named_labels(question, sideways_labels(table))
         where = ""
         if named:
             listed = ", ".join(quote_literal(v) for v in named)

@@ -82,7 +82,8 @@ def neighbour_request(
         f"(SELECT {'MAX' if direction == 'after' else 'MIN'}(rowid) FROM {table} WHERE {column} = {value})"
     )
     sign = "+" if direction == "after" else "-"
-    if _HOW_MANY.search(question):
+    counting = bool(_HOW_MANY.search(question))
+    if counting:
         compare = ">" if direction == "after" else "<"
         example = f"SELECT COUNT(*) FROM {table} WHERE rowid {compare} {anchor}"
     else:
@@ -90,7 +91,7 @@ def neighbour_request(
         shown = quote_ident(target) if target else '"…"'
         example = f"SELECT {shown} FROM {table} WHERE rowid = {anchor} {sign} 1"
     return (
-        f"The question asks about the row{'s' if _HOW_MANY.search(question) else ''} {direction} the one "
+        f"The question asks about the row{'s' if counting else ''} {direction} the one "
         f"where {column} = {value}, in the table's order, but that query {found}. The table's order is "
         f"rowid, e.g. {example}. Write the query for the question."
     )

@@ -50,6 +50,11 @@ def _written_columns(table: TableInfo) -> list[tuple[str, str]]:
     return out
 
 
+def sideways_labels(table: TableInfo) -> list[str]:
+    """The row labels of ``table`` read sideways: its written column names after the first."""
+    return [name for name, _ in _written_columns(table)][1:]
+
+
 def sideways_data(
     engine: Engine, table: TableInfo, display: Mapping[str, Mapping[Any, str]], *, timeout_s: float = 30.0
 ) -> pa.Table | None:
