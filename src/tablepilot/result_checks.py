@@ -20,6 +20,7 @@ from tablepilot.comparison import answers_each, answers_one_of, compared_values,
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.linking import ValueIndex, ValueLink, normalize
 from tablepilot.row_order import neighbour_direction, neighbour_request, uses_row_order
+from tablepilot.sql.name_hints import table_names
 from tablepilot.sql.text_filters import text_filters
 
 #: the distinct values of (table, column), most frequent first; None when they cannot be read
@@ -69,7 +70,9 @@ def result_problem(
         )
     if asks_yes_no(question):
         return None
-    return next((p for p in _shape_problems(question, sql, result, links) if p.kind not in raised), None)
+    return next(
+        (p for p in _shape_problems(question, sql, result, links, dialect) if p.kind not in raised), None
+    )
 
 
 def _neighbour_problem(
@@ -98,7 +101,7 @@ def _neighbour_problem(
 
 
 def _shape_problems(
-    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink]
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], dialect: str
 ) -> list[Problem]:
     """Problems of a result that has rows, most telling first."""
     out = []
@@ -135,7 +138,7 @@ def _shape_problems(
                     f"some out. Use WHERE {column} IN ({listed}) and return one row for each.",
                 )
             )
-    ignored = _ignored_cells(question, sql, result, links)
+    ignored = _ignored_cells(question, sql, result, links, dialect)
     if ignored is not None:
         (_, column), named = ignored
         listed = ", ".join(quote_literal(v) for v in named)
@@ -169,14 +172,14 @@ def _shape_problems(
 
 
 def _ignored_cells(
-    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink]
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], dialect: str
 ) -> tuple[tuple[str, str], list[str]] | None:
     """Whole cells the question names, of a table the query reads, that the query never mentions
     while returning several rows: it answered for every row instead of the one asked about."""
     if len(result.rows) < 2 or _EVERY_ROW.search(question):
         return None
     asked, written = normalize(question), normalize(sql)
-    read = {name.lower() for name in re.findall(r'"([^"]+)"', sql)} | set(re.findall(r"\w+", written))
+    read = table_names(sql, dialect)
     by_column: dict[tuple[str, str], list[str]] = {}
     for link in links:
         value = normalize(link.value)

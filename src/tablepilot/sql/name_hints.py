@@ -17,6 +17,7 @@ import sqlglot
 from sqlglot import exp
 
 from tablepilot.catalog import TableInfo
+from tablepilot.sql.dialects import read_dialect
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+")
 
@@ -48,13 +49,18 @@ def close_columns(missing: str, tables: Sequence[TableInfo], *, limit: int = 4) 
     return [(t, c) for _, t, c in scored[:limit]]
 
 
+def table_names(sql: str, dialect: str) -> set[str]:
+    """The names (lower case) of the tables a query reads from; empty if it does not parse."""
+    try:
+        tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        return set()
+    if tree is None:
+        return set()
+    return {t.name.lower() for t in tree.find_all(exp.Table)}
+
+
 def tables_in(sql: str, dialect: str, tables: Sequence[TableInfo]) -> list[TableInfo]:
     """The known tables a query reads from, in the order of ``tables`` (none if it does not parse)."""
-    try:
-        tree = sqlglot.parse_one(sql, read=dialect)
-    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
-        return []
-    if tree is None:
-        return []
-    used = {t.name.lower() for t in tree.find_all(exp.Table)}
+    used = table_names(sql, dialect)
     return [t for t in tables if t.name.lower() in used]
