@@ -81,6 +81,11 @@ def asks_quantity(question: str) -> bool:
     return bool(_WEAK_QUANTITY.search(question)) and not _ENTITY.search(question)
 
 
+def asks_which(question: str) -> bool:
+    """ "which/who …", "哪/谁 …": the answer is one of the rows (a name, a year), whatever is measured."""
+    return bool(_ENTITY.search(question))
+
+
 def asks_named_thing(question: str) -> bool:
     """A question such as "which/who …" or "哪家/谁 …" asking for a name (not a year, not an amount)."""
     return (

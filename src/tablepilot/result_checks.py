@@ -15,13 +15,14 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from tablepilot.answer import ResultTable, is_number
-from tablepilot.answer_text import asked_parts, asks_named_thing, asks_yes_no
+from tablepilot.answer_text import asked_parts, asks_named_thing, asks_which, asks_yes_no
 from tablepilot.comparison import answers_each, answers_one_of, compared_values, wants_each
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.linking import ValueIndex, ValueLink, normalize
 from tablepilot.row_order import neighbour_direction, neighbour_request, uses_row_order
 from tablepilot.sql.name_hints import table_names
 from tablepilot.sql.text_filters import text_filters
+from tablepilot.tidy.totals import total_kind
 
 #: the distinct values of (table, column), most frequent first; None when they cannot be read
 ColumnValues = Callable[[str, str], "list[str] | None"]
@@ -106,6 +107,9 @@ def _shape_problems(
     """Problems of a result that has rows, most telling first."""
     out = []
     which = asks_named_thing(question)
+    totals = _totals_problem(result, sql, dialect) if asks_which(question) else None
+    if totals is not None:
+        out.append(totals)
     if which and _only_numbers(result):
         named = _TEXT_COMPARED.findall(sql)
         column = f" ({quote_ident(named[0])})" if named else ""
@@ -160,6 +164,14 @@ def _shape_problems(
                 "Select a column for each of them.",
             )
         )
+    if len(parts) < 2 and len(result.columns) >= _MANY_COLUMNS and asks_which(question):
+        out.append(
+            Problem(
+                "columns",
+                f"The question asks which one, but that query returned {len(result.columns)} columns. "
+                "Select only the column that answers it.",
+            )
+        )
     if _one_value_wanted(question) and not each and len(result.rows) >= 3:
         out.append(
             Problem(
@@ -169,6 +181,35 @@ def _shape_problems(
             )
         )
     return out
+
+
+def _totals_problem(result: ResultTable, sql: str, dialect: str) -> Problem | None:
+    """A "which one" question answered with a total row's label ('Total:', '合计'): the sum of the
+    rows, not one of them. Total rows are split off into ``<name>_totals`` (the tidy step), and a
+    question that says "total" draws the model to that table."""
+    label = next(
+        (v for row in result.rows[:10] for v in row if isinstance(v, str) and total_kind([v]) is not None),
+        None,
+    )
+    if label is None:
+        return None
+    read = [t for t in table_names(sql, dialect) if t.endswith(_TOTALS_SUFFIX)]
+    instead = (
+        f"read {quote_ident(read[0])}, the table of total rows; query {quote_ident(read[0][: -len(_TOTALS_SUFFIX)])}"
+        " instead"
+        if read
+        else "leave the total rows out"
+    )
+    return Problem(
+        "totals",
+        f"That query returned {quote_literal(label[:60])}, a total row, but the question asks which one of the "
+        f"rows. It {instead}.",
+    )
+
+
+_TOTALS_SUFFIX = "_totals"
+#: a query selecting this many columns for a one-part question copied the whole row (SELECT *)
+_MANY_COLUMNS = 4
 
 
 def _ignored_cells(
