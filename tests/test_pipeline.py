@@ -699,3 +699,52 @@ def test_a_named_cell_set_against_the_other_rows_may_go_unfiltered(sales: Path) 
     with Session([sales], llm=llm) as s:
         assert len(s.ask("华东的销售额和其余地区相比如何？").rows) == 3
     assert len(llm.prompts) == 1
+
+
+def test_a_which_question_answered_with_the_total_row_is_sent_to_the_table_of_rows(tmp_path: Path) -> None:
+    p = tmp_path / "seats.csv"
+    p.write_text("Party,Seats\nGreen,12\nBlue,30\nRed,8\nTotal,50\n", encoding="utf-8")
+    llm = FakeLLM(
+        [
+            fenced('SELECT "Party" FROM "seats_totals" ORDER BY "Seats" DESC LIMIT 1'),
+            fenced('SELECT "Party" FROM "seats" ORDER BY "Seats" DESC LIMIT 1'),
+        ]
+    )
+    with Session([p], llm=llm) as s:
+        assert s.ask("which party has the greatest number of seats?").answer == ["Blue"]
+    request = llm.prompts[1][-1].content
+    assert "returned 'Total', a total row" in request and 'query "seats" instead' in request
+
+
+def test_a_total_asked_for_by_amount_is_not_sent_back(tmp_path: Path) -> None:
+    p = tmp_path / "seats.csv"
+    p.write_text("Party,Seats\nGreen,12\nBlue,30\nRed,8\nTotal,50\n", encoding="utf-8")
+    llm = FakeLLM([fenced('SELECT "Seats" FROM "seats_totals"')])
+    with Session([p], llm=llm) as s:
+        assert s.ask("how many seats are there in total?").answer == ["50"]
+    assert len(llm.prompts) == 1
+
+
+def test_a_which_question_answered_with_whole_rows_is_sent_back(sales: Path) -> None:
+    llm = FakeLLM(
+        [
+            fenced('SELECT * FROM "sales" WHERE "销售额" = 300'),
+            fenced('SELECT "地区" FROM "sales" WHERE "销售额" = 300'),
+        ]
+    )
+    with Session([sales], llm=llm) as s:
+        assert s.ask("which region sold 300?").answer == ["华南"]
+    assert "returned 4 columns. Select only the column that answers it." in llm.prompts[1][-1].content
+
+
+def test_a_spec_sheet_of_name_value_pairs_has_a_column_per_name(tmp_path: Path) -> None:
+    p = tmp_path / "spec.csv"
+    p.write_text(
+        "设备名称,技术参数,技术参数\nA型温度计,型号,AWF-234\nA型温度计,生产厂家,统一仪表\n"
+        "B型温度计,型号,UCA-23\nB型温度计,生产厂家,腾飞\n",
+        encoding="utf-8",
+    )
+    llm = FakeLLM([fenced('SELECT "生产厂家" FROM "spec_wide" WHERE "型号" = \'UCA-23\'')])
+    with Session([p], llm=llm) as s:
+        assert s.ask("型号为UCA-23的温度计是谁生产的？").answer == ["腾飞"]
+    assert 'Table "spec_wide" (2 rows)' in llm.prompts[0][-2].content

@@ -230,7 +230,7 @@ def test_every_dev_table_loads(name: str, bench_suite: Bench) -> None:
             continue
         seen.add(q.table_key)
         tables = question_tables(q)
-        assert len([t for t in tables if not t.name.endswith("_totals")]) == len(q.tables)
+        assert len([t for t in tables if not t.name.endswith(("_totals", "_wide"))]) == len(q.tables)
         assert all(t.data.num_columns > 0 for t in tables)
         if name == "retqa-dev":
             assert tables[0].name == q.extra["table_name"]
@@ -251,3 +251,15 @@ def test_total_rows_are_kept_apart_and_not_lost() -> None:
     assert totals.name == "t_1_totals" and totals.data.to_pylist() == [{"Nation": "Total", "Gold": "5"}]
     plain = LoadedTable("t_2", pa.table({"Nation": ["Kenya", "Total Sport Club"], "Gold": ["3", "5"]}))
     assert without_totals(plain) == [plain]  # only a cell that says exactly "Total" marks a total row
+
+
+def test_an_imtqa_spec_sheet_of_name_value_pairs_also_loads_wide(tmp_path: Path) -> None:
+    p = write(
+        tmp_path / "tables/spec.csv",
+        "设备名称,相关参数,相关参数\nA,型号,M1\nA,容量,9kg\nB,型号,M2\nB,容量,8kg\n",
+    )
+    tables = question_tables(Question("q", "?", (p,), extra={"question_type": "single_cell"}), "imtqa")
+    assert [t.name for t in tables] == ["t_spec", "t_spec_wide"]
+    wide = tables[1]
+    assert wide.infer_types and wide.data.column_names == ["设备名称", "型号", "容量"]
+    assert wide.data.to_pylist()[1] == {"设备名称": "B", "型号": "M2", "容量": "8kg"}

@@ -173,6 +173,23 @@ def imtqa_table(path: Path) -> LoadedTable:
     return LoadedTable(table.name, table.data, source=table.source, notes=tuple(tidy.notes) + table.notes)
 
 
+def with_wide_view(table: LoadedTable) -> list[LoadedTable]:
+    """The table, and its name/value column pairs as one column per name (``tidy.pairs``) if it has them."""
+    from tablepilot.tidy.pairs import wide_view
+
+    view = wide_view(table.data.column_names, [list(r.values()) for r in table.data.to_pylist()])
+    if view is None:
+        return [table]
+    data = pa.table(
+        {
+            name: pa.array([None if r[i] is None else str(r[i]) for r in view.rows], type=pa.string())
+            for i, name in enumerate(view.columns)
+        }
+    )
+    wide = LoadedTable(f"{table.name}_wide", data, source=table.source, notes=(view.line,), infer_types=True)
+    return [table, wide]
+
+
 # --------------------------------------------------------------------------- RETQA (typed like sqlite_load)
 
 _INT = re.compile(r"[+-]?\d+")
@@ -408,7 +425,7 @@ def question_tables(question: Question, fmt: str | None = None) -> list[LoadedTa
     if fmt == "wtq":
         return [t for p in question.tables for t in without_totals(replace(wtq_table(p), infer_types=True))]
     if fmt == "imtqa":
-        return [replace(imtqa_table(p), infer_types=True) for p in question.tables]
+        return [t for p in question.tables for t in with_wide_view(replace(imtqa_table(p), infer_types=True))]
     raise LoadError(f"unknown table format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
 
 

@@ -17,6 +17,7 @@ from tablepilot.data.names import clean_column_names, table_name_from, unique_na
 from tablepilot.data.raw import RawTable
 from tablepilot.tidy.columns import type_column
 from tablepilot.tidy.melt import long_view
+from tablepilot.tidy.pairs import wide_view
 from tablepilot.tidy.report import TidyReport
 from tablepilot.tidy.table import TidyTable, tidy_grid
 
@@ -27,7 +28,7 @@ class TidyResult:
 
     raw: RawTable
     report: TidyReport  # the report of the main table (shared by its extra views)
-    kind: str = "table"  # "table", "long" or "totals"
+    kind: str = "table"  # "table", "long", "wide" or "totals"
 
 
 def _typed(names: list[str], rows: list[list[Any]], report: TidyReport | None) -> tuple[Any, frozenset[str]]:
@@ -50,6 +51,11 @@ def _results(table: TidyTable, source: str, sheet: str | None, notes: list[str])
     if melted is not None:
         report.changes.append(melted[1])
         extra.append(TidyResult(RawTable("", melted[0], source, sheet, [melted[1]]), report, "long"))
+    wide = wide_view(names, table.rows)
+    if wide is not None:
+        report.changes.append(wide.line)
+        w_arrow, w_infer = _typed(wide.columns, wide.rows, None)
+        extra.append(TidyResult(RawTable("", w_arrow, source, sheet, [wide.line], w_infer), report, "wide"))
     if table.totals:
         t_arrow, t_infer = _typed(names, table.totals, None)
         line = f"{len(table.totals)} total/subtotal row(s) kept in a separate table"
@@ -75,7 +81,7 @@ def tidy_sheet(
 
 def assign_names(results: list[TidyResult], base: str) -> None:
     """Name a sheet's tables: ``base``, or ``base_<title or n>`` when the sheet holds several;
-    extra views get ``_long`` / ``_totals``."""
+    extra views get ``_long`` / ``_wide`` / ``_totals``."""
     mains = [r for r in results if r.kind == "table"]
     taken: list[str] = []
     for k, main in enumerate(mains, start=1):
