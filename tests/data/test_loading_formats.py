@@ -238,6 +238,28 @@ def test_sqlite_file_with_two_tables_can_be_joined(tmp_path: Path) -> None:
     assert engine.execute("SELECT code FROM customers ORDER BY id").rows == [["001"], ["002"]]
 
 
+def test_a_sqlite_files_foreign_keys_become_join_paths_whatever_order_the_tables_load_in(
+    tmp_path: Path,
+) -> None:
+    p = tmp_path / "school.sqlite"
+    con = sqlite3.connect(p)
+    con.executescript(
+        "CREATE TABLE enrolment (student INTEGER REFERENCES Student(StuID), course TEXT,"
+        " teacher INTEGER, FOREIGN KEY (teacher) REFERENCES faculty);"
+        "CREATE TABLE Student (StuID INTEGER PRIMARY KEY, name TEXT);"
+        "CREATE TABLE faculty (teacher INTEGER PRIMARY KEY, name TEXT);"
+        "INSERT INTO Student VALUES (1, 'Ann'); INSERT INTO faculty VALUES (7, 'Dr X');"
+        "INSERT INTO enrolment VALUES (1, 'SQL', 7);"
+    )
+    con.commit()
+    con.close()
+    engine, _ = _load(p)
+    assert sorted(fk.join_sql() for fk in engine.foreign_keys) == [
+        '"enrolment"."student" = "Student"."StuID"',
+        '"enrolment"."teacher" = "faculty"."teacher"',  # no column named: the same name
+    ]
+
+
 def test_duckdb_file(tmp_path: Path) -> None:
     p = tmp_path / "warehouse.duckdb"
     con = duckdb.connect(str(p))

@@ -10,6 +10,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from tablepilot.engines.joins import ForeignKey as JoinKey
 from tablepilot.evaluation.suite import Question, Suite
 from tablepilot.evaluation.tables import (
     ForeignKey,
@@ -263,3 +264,14 @@ def test_an_imtqa_spec_sheet_of_name_value_pairs_also_loads_wide(tmp_path: Path)
     wide = tables[1]
     assert wide.infer_types and wide.data.column_names == ["设备名称", "型号", "容量"]
     assert wide.data.to_pylist()[1] == {"设备名称": "B", "型号": "M2", "容量": "8kg"}
+
+
+def test_a_spider_databases_foreign_keys_reach_a_duckdb_engine_as_join_paths(tmp_path: Path) -> None:
+    from tablepilot.engines.duckdb_engine import DuckDBEngine
+
+    db = make_shop(tmp_path)
+    with DuckDBEngine() as engine:
+        load_question_tables(Question("q", "?", tuple(sorted(db.glob("*.csv"))), db), engine)
+        assert [fk.join_sql() for fk in engine.foreign_keys] == ['"orders"."customer_id" = "customer"."id"']
+        engine.declare_foreign_keys([JoinKey("orders", ("nope",), "customer", ("id",))])  # no such column
+        assert len(engine.foreign_keys) == 1

@@ -61,6 +61,7 @@ def read_sqlite(path: Path) -> list[RawTable]:
                     or "TIME" in declared.get(old, "")
                 )
             }
+            renamed = dict(zip(raw_names, names, strict=True))
             tables.append(
                 RawTable(
                     name=table_name_from(name),
@@ -68,6 +69,7 @@ def read_sqlite(path: Path) -> list[RawTable]:
                     source=str(path),
                     notes=notes,
                     infer_columns=frozenset(infer),
+                    foreign_keys=_sqlite_foreign_keys(con, name, renamed),
                 )
             )
     except sqlite3.Error as exc:
@@ -77,6 +79,23 @@ def read_sqlite(path: Path) -> list[RawTable]:
     if not tables:
         raise _no_tables(path, "SQLite")
     return tables
+
+
+def _sqlite_foreign_keys(
+    con: sqlite3.Connection, table: str, renamed: dict[str, str]
+) -> tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]:
+    """The table's foreign keys (PRAGMA foreign_key_list: id, seq, table, from, to, …), one per
+    constraint, in the column names loading gave; the prompt shows them as join paths."""
+    groups: dict[int, list[tuple[object, ...]]] = {}
+    for row in con.execute(f"PRAGMA foreign_key_list({quote_ident(table)})"):
+        groups.setdefault(int(row[0]), []).append(tuple(row))
+    keys = []
+    for _, parts in sorted(groups.items()):
+        parts.sort(key=lambda r: int(str(r[1])))
+        columns = tuple(renamed.get(str(r[3]), str(r[3])) for r in parts)
+        refs = tuple("" if r[4] is None else str(r[4]) for r in parts)
+        keys.append((columns, table_name_from(str(parts[0][2])), refs))
+    return tuple(keys)
 
 
 def read_duckdb(path: Path) -> list[RawTable]:

@@ -24,3 +24,6 @@ class RawTable:
     #: also parse messy cells ("64,112", "12 km") in ``infer_columns`` the strict casts left as text;
     #: file readers leave this off because their tidy step already typed what it could
     messy_types: bool = False
+    #: the source's foreign keys from this table: (columns, referenced table, referenced columns);
+    #: a referenced table loaded later is matched once it is there (see ``declare_foreign_keys``)
+    foreign_keys: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = ()

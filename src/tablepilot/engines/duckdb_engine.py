@@ -34,6 +34,7 @@ from tablepilot.data.loader import read_sources
 from tablepilot.data.names import clean_column_names, quote_ident, quote_literal, unique_name
 from tablepilot.data.raw import RawTable
 from tablepilot.engines.base import TIMEOUT_HINT, Engine, capped_result, timeout_error
+from tablepilot.engines.joins import ForeignKey
 from tablepilot.errors import LoadError, QueryError
 from tablepilot.typed_columns import add_typed_columns
 
@@ -75,6 +76,8 @@ class DuckDBEngine(Engine):
             },
         )
         self._tables: dict[str, TableInfo] = {}
+        self._foreign_keys: list[ForeignKey] = []
+        self._pending_keys: list[ForeignKey] = []  # to a table not loaded (yet)
         self._display: dict[str, Mapping[str, Mapping[Any, str]]] = {}
         self._locked = False
         self._mutex = threading.RLock()
@@ -87,6 +90,38 @@ class DuckDBEngine(Engine):
     @property
     def locked(self) -> bool:
         return self._locked
+
+    @property
+    def foreign_keys(self) -> list[ForeignKey]:
+        """Join paths declared by the source (a SQLite file's foreign keys): the prompt shows them."""
+        return list(self._foreign_keys)
+
+    def declare_foreign_keys(self, keys: Sequence[ForeignKey]) -> None:
+        """Record foreign keys between loaded tables. Names are matched without regard to case (SQLite
+        ignores it); a key to a table not loaded yet waits for it, one to a missing column is dropped,
+        and a key that names no referenced column points at the column of the same name."""
+        with self._mutex:
+            for key in keys:
+                table, ref = self._table_named(key.table), self._table_named(key.ref_table)
+                if table is None or ref is None:
+                    if key not in self._pending_keys:
+                        self._pending_keys.append(key)
+                    continue
+                columns = [_column_named(table, c) for c in key.columns]
+                refs = [
+                    _column_named(ref, r or c) for c, r in zip(key.columns, key.ref_columns, strict=False)
+                ]
+                if None in columns or None in refs or len(refs) != len(columns):
+                    continue
+                found = ForeignKey(table.name, tuple(map(str, columns)), ref.name, tuple(map(str, refs)))
+                if found not in self._foreign_keys:
+                    self._foreign_keys.append(found)
+
+    def _table_named(self, name: str) -> TableInfo | None:
+        exact = self._tables.get(name)
+        if exact is not None:
+            return exact
+        return next((t for n, t in self._tables.items() if n.casefold() == name.casefold()), None)
 
     # -- loading -----------------------------------------------------------------------------------
 
@@ -177,6 +212,11 @@ class DuckDBEngine(Engine):
             notes=tuple(notes),
         )
         self._tables[raw.name] = info
+        pending, self._pending_keys = self._pending_keys, []
+        self.declare_foreign_keys(
+            pending
+            + [ForeignKey(raw.name, cols, ref_table, refs) for cols, ref_table, refs in raw.foreign_keys]
+        )
         return info
 
     def _display_forms(self, raw: RawTable) -> dict[str, dict[Any, str]]:
@@ -370,3 +410,8 @@ def open_sources(sources: Sequence[str | os.PathLike[str]], **engine_kwargs: obj
         engine.close()
         raise
     return engine
+
+
+def _column_named(table: TableInfo, name: str) -> str | None:
+    names = table.column_names
+    return name if name in names else next((n for n in names if n.casefold() == name.casefold()), None)

@@ -8,9 +8,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 MAX_JOINS = 8
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """``table(columns) → ref_table(ref_columns)``: a join path the prompt can show."""
+
+    table: str
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+
+    def join_sql(self) -> str:
+        pairs = zip(self.columns, self.ref_columns)
+        return " AND ".join(f"{_qi(self.table)}.{_qi(a)} = {_qi(self.ref_table)}.{_qi(b)}" for a, b in pairs)
+
+
+def _qi(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 class ForeignKeyLike(Protocol):

@@ -33,7 +33,8 @@ import pyarrow as pa
 from tablepilot.answer import ResultTable
 from tablepilot.catalog import ColumnInfo, TableInfo
 from tablepilot.engines.base import capped_result, timeout_error
-from tablepilot.engines.postgres_engine import ForeignKey, _qi, _redact
+from tablepilot.engines.joins import ForeignKey
+from tablepilot.engines.postgres_engine import _qi, _redact
 from tablepilot.engines.sampling import arrow_column, sample_table
 from tablepilot.engines.server import ServerEngine
 from tablepilot.errors import ConfigError, InputError, LoadError, QueryError

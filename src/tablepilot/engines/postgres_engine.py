@@ -32,6 +32,7 @@ import pyarrow as pa
 from tablepilot.answer import ResultTable
 from tablepilot.catalog import ColumnInfo, TableInfo
 from tablepilot.engines.base import capped_result, timeout_error
+from tablepilot.engines.joins import ForeignKey
 from tablepilot.engines.sampling import arrow_column, sample_table
 from tablepilot.engines.server import ServerEngine
 from tablepilot.errors import ConfigError, LoadError, QueryError
@@ -59,20 +60,6 @@ _TYPES: dict[str, tuple[str, pa.DataType]] = {
     "timestamp with time zone": ("TIMESTAMPTZ", pa.timestamp("us", tz="UTC")),
 }
 _AS_TEXT_NUMBERS = ("numeric",)  # Decimal → float for the sample (the engine's own results keep Decimal)
-
-
-@dataclass(frozen=True)
-class ForeignKey:
-    """``table(columns) → ref_table(ref_columns)``: a join path the prompt can show."""
-
-    table: str
-    columns: tuple[str, ...]
-    ref_table: str
-    ref_columns: tuple[str, ...]
-
-    def join_sql(self) -> str:
-        pairs = zip(self.columns, self.ref_columns)
-        return " AND ".join(f"{_qi(self.table)}.{_qi(a)} = {_qi(self.ref_table)}.{_qi(b)}" for a, b in pairs)
 
 
 def _qi(name: str) -> str:

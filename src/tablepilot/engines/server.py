@@ -9,7 +9,7 @@ from tablepilot.catalog import TableInfo
 from tablepilot.engines.sampling import SampledEngine
 
 if TYPE_CHECKING:
-    from tablepilot.engines.postgres_engine import ForeignKey
+    from tablepilot.engines.joins import ForeignKey
 
 
 class ServerEngine(SampledEngine):

@@ -24,7 +24,8 @@ import pyarrow as pa
 from tablepilot.answer import ResultTable
 from tablepilot.catalog import TableInfo
 from tablepilot.engines.base import Engine
-from tablepilot.engines.postgres_engine import ForeignKey, PostgresEngine
+from tablepilot.engines.joins import ForeignKey
+from tablepilot.engines.postgres_engine import PostgresEngine
 from tablepilot.errors import LoadError
 from tablepilot.evaluation.tables import LoadedTable, spider_database
 

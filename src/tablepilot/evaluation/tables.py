@@ -430,8 +430,22 @@ def question_tables(question: Question, fmt: str | None = None) -> list[LoadedTa
 
 
 def load_question_tables(question: Question, engine: ArrowRegistry) -> list[TableInfo]:
-    """Register a question's tables with an engine (e.g. ``DuckDBEngine``)."""
-    return [
+    """Register a question's tables with an engine (e.g. ``DuckDBEngine``), and their foreign keys
+    with one that takes them: the prompt shows them as join paths, as it does a database's."""
+    from tablepilot.engines.joins import ForeignKey as JoinKey
+
+    tables = question_tables(question)
+    infos = [
         engine.register_arrow(t.name, t.data, source=t.source, notes=t.notes, infer_types=t.infer_types)
-        for t in question_tables(question)
+        for t in tables
     ]
+    declare = getattr(engine, "declare_foreign_keys", None)
+    if callable(declare):
+        declare(
+            [
+                JoinKey(info.name, fk.columns, fk.ref_table, fk.ref_columns)
+                for t, info in zip(tables, infos, strict=True)
+                for fk in t.foreign_keys
+            ]
+        )
+    return infos
