@@ -775,3 +775,17 @@ def test_a_spec_sheet_of_name_value_pairs_has_a_column_per_name(tmp_path: Path) 
     with Session([p], llm=llm) as s:
         assert s.ask("型号为UCA-23的温度计是谁生产的？").answer == ["腾飞"]
     assert 'Table "spec_wide" (2 rows)' in llm.prompts[0][-2].content
+
+
+def test_a_difference_between_two_values_is_answered_as_its_size(sales: Path) -> None:
+    query = (
+        'SELECT (SELECT "销售额" FROM "sales" WHERE "地区" = \'华东\') - '
+        '(SELECT "销售额" FROM "sales" WHERE "地区" = \'华北\')'
+    )
+    llm = FakeLLM([fenced(query)] * 2)
+    with Session([sales], llm=llm) as s:
+        a = s.ask("华东与华北的销售额差额是多少？")
+        signed = s.ask("华东比华北的销售额少了多少？")  # a direction: the sign stays
+    assert a.answer == ["20"] and a.sql is not None and a.sql.startswith("SELECT ABS(")
+    assert signed.answer == ["-20"]
+    assert len(llm.prompts) == 2  # no model call for the rewrite

@@ -35,6 +35,7 @@ from tablepilot.profile import TableProfile, describe_tables, profile_table
 from tablepilot.python_path import PythonRunner, ask_with_python
 from tablepilot.result_checks import found_nothing, result_problem, value_of
 from tablepilot.sideways import named_labels, sideways_data, sideways_labels, sideways_name
+from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_negative_value
 from tablepilot.sql.extract import extract_sql
 from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.lineage import passthrough_columns
@@ -425,6 +426,8 @@ def ask_question(
                 safe_sql = _checked(static_pivot(safe_sql, lookup), "duckdb", table_names)
             say("running")
             result = context.engine.execute(safe_sql, max_rows=options.max_rows, timeout_s=options.timeout_s)
+            if is_negative_value(result) and asks_size_of_difference(question):
+                safe_sql, result = _absolute(context, safe_sql, result, table_names, options)
         except (GuardError, QueryError) as exc:
             last_error = exc
             answer.attempts.append(Attempt(sql=sql, error=exc.message))
@@ -578,6 +581,23 @@ def _column_values(engine: Engine, timeout_s: float, table: str, column: str) ->
         return [str(row[0]) for row in engine.execute(sql, max_rows=500, timeout_s=timeout_s).rows]
     except TablepilotError:
         return None
+
+
+def _absolute(
+    context: DataContext, sql: str, result: ResultTable, table_names: list[str], options: AskOptions
+) -> tuple[str, ResultTable]:
+    """The query as ABS(…) and its result, when "the difference between A and B" came out negative;
+    else the query and result as they were."""
+    rewritten = absolute_sql(sql, context.engine.dialect)
+    if rewritten is None:
+        return sql, result
+    try:
+        checked = _checked(rewritten, context.engine.dialect, table_names)
+        return checked, context.engine.execute(
+            checked, max_rows=options.max_rows, timeout_s=options.timeout_s
+        )
+    except (GuardError, QueryError):
+        return sql, result
 
 
 def _lookup(engine: Engine, timeout_s: float, sql: str) -> list[list[object]]:
