@@ -789,3 +789,24 @@ def test_a_difference_between_two_values_is_answered_as_its_size(sales: Path) ->
     assert a.answer == ["20"] and a.sql is not None and a.sql.startswith("SELECT ABS(")
     assert signed.answer == ["-20"]
     assert len(llm.prompts) == 2  # no model call for the rewrite
+
+
+def test_rows_after_a_named_one_counted_by_alphabet_are_sent_back_to_the_row_order(tmp_path: Path) -> None:
+    p = tmp_path / "events.csv"
+    p.write_text(
+        "Event,Year\nBirth,1\nZeal,20\nCrucifixion,33\nAscension,33\nBaptism,33\n", encoding="utf-8"
+    )
+    llm = FakeLLM(
+        [
+            fenced('SELECT COUNT(*) FROM "events" WHERE "Event" > \'Crucifixion\''),
+            fenced(
+                'SELECT COUNT(*) FROM "events" WHERE rowid > '
+                '(SELECT MAX(rowid) FROM "events" WHERE "Event" = \'Crucifixion\')'
+            ),
+        ]
+    )
+    with Session([p], llm=llm) as s:
+        assert s.ask("how many events came after the crucifixion?").answer == ["2"]
+    request = llm.prompts[1][-1].content
+    assert "compared \"Event\" > 'Crucifixion' as text, which is alphabetical order" in request
+    assert 'SELECT COUNT(*) FROM "events" WHERE rowid > (SELECT MAX(rowid)' in request

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 from tablepilot.answer import ResultTable, is_number
 from tablepilot.answer_text import asked_parts, asks_named_thing, asks_which, asks_yes_no
+from tablepilot.cells import parse_date, parse_number
 from tablepilot.comparison import answers_each, answers_one_of, compared_values, wants_each
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.linking import ValueIndex, ValueLink, normalize
 from tablepilot.row_order import neighbour_direction, neighbour_request, uses_row_order
 from tablepilot.sql.name_hints import table_names
-from tablepilot.sql.text_filters import text_filters
+from tablepilot.sql.text_filters import text_comparisons, text_filters
 from tablepilot.tidy.totals import total_kind
 
 #: the distinct values of (table, column), most frequent first; None when they cannot be read
@@ -84,10 +85,17 @@ def _neighbour_problem(
     direction = neighbour_direction(question)
     if direction is None or asks_yes_no(question):
         return None
+    if uses_row_order(sql, dialect):
+        return None
+    for compared, op in text_comparisons(sql, dialect=dialect):
+        if _is_words(compared.value) and compared.value in (values(compared.table, compared.column) or ()):
+            found = (
+                f"compared {quote_ident(compared.column)} {op} {quote_literal(compared.value)} as text, "
+                "which is alphabetical order"
+            )
+            return Problem("position", neighbour_request(question, sql, compared, direction, found, dialect))
     nothing = found_nothing(question, sql, result)
     if not nothing and len(result.rows) != 1:
-        return None
-    if uses_row_order(sql, dialect):
         return None
     named = next(
         (f for f in text_filters(sql, dialect=dialect) if f.value in (values(f.table, f.column) or ())), None
@@ -99,6 +107,11 @@ def _neighbour_problem(
         "found nothing" if nothing else "returned " + ", ".join(quote_literal(str(v)[:60]) for v in shown[:3])
     )
     return Problem("position", neighbour_request(question, sql, named, direction, found, dialect))
+
+
+def _is_words(text: str) -> bool:
+    """Text that is no number or date (those compare in their own order, and rightly so)."""
+    return parse_number(text) is None and parse_date(text) is None
 
 
 def _shape_problems(

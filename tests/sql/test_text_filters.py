@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tablepilot.sql.text_filters import TextFilter, text_filters
+from tablepilot.sql.text_filters import TextFilter, text_comparisons, text_filters
 
 
 def test_equals_and_in_with_the_table_of_the_column() -> None:
@@ -25,3 +25,12 @@ def test_one_table_owns_unqualified_columns_and_either_side_may_be_the_literal()
 
 def test_a_query_that_does_not_parse_has_none() -> None:
     assert text_filters("SELECT FROM WHERE = 'x") == []
+
+
+def test_text_put_in_order_is_found_with_its_operator() -> None:
+    sql = 'SELECT COUNT(*) FROM "events" AS e WHERE e."Event" > \'Crucifixion\' AND "Year" <= \'30\' AND "N" > 3'
+    assert text_comparisons(sql) == [
+        (TextFilter("events", "Event", "Crucifixion"), ">"),
+        (TextFilter("events", "Year", "30"), "<="),
+    ]
+    assert text_comparisons("SELECT FROM WHERE >") == []

@@ -52,3 +52,29 @@ def text_filters(sql: str, *, dialect: str = "duckdb") -> list[TextFilter]:
             if isinstance(literal, exp.Literal) and literal.is_string:
                 out.append(TextFilter(table, column.name, literal.this))
     return list(dict.fromkeys(out))
+
+
+_ORDERING = {exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
+
+
+def text_comparisons(sql: str, *, dialect: str = "duckdb") -> list[tuple[TextFilter, str]]:
+    """Every ``column > 'text'`` (or <, >=, <=) whose table is known, with its operator: text put in
+    alphabetical order, which is rarely what "after 'X'" means."""
+    try:
+        tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        return []
+    if tree is None:
+        return []
+    tables = list(tree.find_all(exp.Table))
+    by_alias = {t.alias_or_name.lower(): t.name for t in tables}
+    only = tables[0].name if len({t.name for t in tables}) == 1 else None
+    out: list[tuple[TextFilter, str]] = []
+    for node in tree.find_all(*_ORDERING):
+        column, literal = node.this, node.expression
+        if not isinstance(column, exp.Column) or not (isinstance(literal, exp.Literal) and literal.is_string):
+            continue
+        table = by_alias.get(column.table.lower()) if column.table else only
+        if table is not None:
+            out.append((TextFilter(table, column.name, literal.this), _ORDERING[type(node)]))
+    return out
