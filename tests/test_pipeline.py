@@ -793,9 +793,7 @@ def test_a_difference_between_two_values_is_answered_as_its_size(sales: Path) ->
 
 def test_rows_after_a_named_one_counted_by_alphabet_are_sent_back_to_the_row_order(tmp_path: Path) -> None:
     p = tmp_path / "events.csv"
-    p.write_text(
-        "Event,Year\nBirth,1\nZeal,20\nCrucifixion,33\nAscension,33\nBaptism,33\n", encoding="utf-8"
-    )
+    p.write_text("Event,Year\nBirth,1\nZeal,20\nCrucifixion,33\nAscension,33\nBaptism,33\n", encoding="utf-8")
     llm = FakeLLM(
         [
             fenced('SELECT COUNT(*) FROM "events" WHERE "Event" > \'Crucifixion\''),
@@ -810,3 +808,20 @@ def test_rows_after_a_named_one_counted_by_alphabet_are_sent_back_to_the_row_ord
     request = llm.prompts[1][-1].content
     assert "compared \"Event\" > 'Crucifixion' as text, which is alphabetical order" in request
     assert 'SELECT COUNT(*) FROM "events" WHERE rowid > (SELECT MAX(rowid)' in request
+
+
+def test_which_one_among_the_top_n_needs_two_orderings(tmp_path: Path) -> None:
+    p = tmp_path / "homes.csv"
+    p.write_text("小区,成交套数,成交均价\n甲,50,3\n乙,40,9\n丙,30,5\n丁,20,99\n", encoding="utf-8")
+    llm = FakeLLM(
+        [
+            fenced('SELECT "小区" FROM "homes" ORDER BY "成交均价" DESC LIMIT 3'),
+            fenced(
+                'SELECT "小区" FROM (SELECT * FROM "homes" ORDER BY "成交套数" DESC LIMIT 3) AS top '
+                'ORDER BY "成交均价" DESC LIMIT 1'
+            ),
+        ]
+    )
+    with Session([p], llm=llm) as s:
+        assert s.ask("销量排名前三的小区里，哪一个小区的均价最高？").answer == ["乙"]
+    assert "first takes the top 3 rows by one measure" in llm.prompts[1][-1].content

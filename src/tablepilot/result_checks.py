@@ -155,6 +155,9 @@ def _shape_problems(
                     f"some out. Use WHERE {column} IN ({listed}) and return one row for each.",
                 )
             )
+    top = _top_then_one(question, sql)
+    if top is not None:
+        out.append(top)
     ignored = _ignored_cells(question, sql, result, links, dialect)
     if ignored is not None:
         (_, column), named = ignored
@@ -223,6 +226,39 @@ def _totals_problem(result: ResultTable, sql: str, dialect: str) -> Problem | No
 _TOTALS_SUFFIX = "_totals"
 #: a query selecting this many columns for a one-part question copied the whole row (SELECT *)
 _MANY_COLUMNS = 4
+
+
+def _top_then_one(question: str, sql: str) -> Problem | None:
+    """ "Among the top five by sales, which one has the highest price?": two orderings, so two
+    LIMITs (a subquery); a query with one answered only one of the orderings."""
+    top = _TOP_N.search(question)
+    if top is None or not _WHICH_ONE.search(question) or not _EXTREME.search(question):
+        return None
+    if len(re.findall(r"(?i)\blimit\b", sql)) >= 2:
+        return None
+    n = top.group(1) or top.group(2)
+    count = int(n) if n.isdigit() else _NUMBER_WORDS.get(n.lower(), 0)
+    if count < 2:
+        return None
+    return Problem(
+        "top then one",
+        f"The question first takes the top {count} rows by one measure, then asks which one of those is "
+        "highest or lowest by another. Use a subquery: SELECT <name> FROM (SELECT * FROM <table> WHERE … "
+        f"ORDER BY <first measure> DESC LIMIT {count}) AS top ORDER BY <second measure> DESC (or ASC) LIMIT 1.",
+    )
+
+
+_NUMBER_WORDS = {
+    **{"二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10},
+    **{"two": 2, "three": 3, "five": 5, "ten": 10},
+}
+_TOP_N = re.compile(
+    r"(?i)前\s*(\d+|[二两三四五六七八九十])\s*(?:名|位|个|家)?|\btop\s+(\d+|two|three|five|ten)\b"
+)
+_WHICH_ONE = re.compile(r"(?i)哪一|哪个|哪家|哪位|\bwhich\b")
+_EXTREME = re.compile(
+    r"(?i)最(?:高|低|多|少|大|小|贵|便宜)|领跑|\b(highest|lowest|most|least|largest|smallest|best|worst)\b"
+)
 
 
 def _ignored_cells(
