@@ -249,8 +249,20 @@ def _top_then_one(question: str, sql: str) -> Problem | None:
 
 
 _NUMBER_WORDS = {
-    **{"二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10},
-    **{"two": 2, "three": 3, "five": 5, "ten": 10},
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "two": 2,
+    "three": 3,
+    "five": 5,
+    "ten": 10,
 }
 _TOP_N = re.compile(
     r"(?i)前\s*(\d+|[二两三四五六七八九十])\s*(?:名|位|个|家)?|\btop\s+(\d+|two|three|five|ten)\b"
