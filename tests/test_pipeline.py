@@ -825,3 +825,24 @@ def test_which_one_among_the_top_n_needs_two_orderings(tmp_path: Path) -> None:
     with Session([p], llm=llm) as s:
         assert s.ask("销量排名前三的小区里，哪一个小区的均价最高？").answer == ["乙"]
     assert "first takes the top 3 rows by one measure" in llm.prompts[1][-1].content
+
+
+def test_a_measure_the_question_names_but_the_query_never_uses_is_asked_for(tmp_path: Path) -> None:
+    p = tmp_path / "cash.csv"
+    p.write_text(
+        "项目,本期,上年同期\n经营活动现金流量净额,120,95\n投资活动现金流量净额,-30,-12\n", encoding="utf-8"
+    )
+    llm = FakeLLM(
+        [
+            fenced(
+                'SELECT "本期" FROM "cash" WHERE "项目" = \'经营活动现金流量净额\' AND "上年同期" IS NOT NULL'
+            ),
+            fenced('SELECT "上年同期" FROM "cash" WHERE "项目" = \'经营活动现金流量净额\''),
+            fenced('SELECT "本期" FROM "cash" WHERE "项目" = \'投资活动现金流量净额\''),
+        ]
+    )
+    with Session([p], llm=llm) as s:
+        assert s.ask("上年同期经营活动现金流量净额有多少？").answer == ["95"]
+        assert s.ask("本期投资活动现金流量净额是多少？").answer == ["-30"]  # named: stands
+    assert len(llm.prompts) == 3
+    assert 'The question names "上年同期", but that query returned "本期"' in llm.prompts[1][-1].content

@@ -465,6 +465,7 @@ def ask_question(
                 values,
                 context.engine.dialect,
                 row_order=_rows_in_file_order(context),
+                columns=table_columns,
             )
         if problem is not None:
             raised.add(problem.kind)

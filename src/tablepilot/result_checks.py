@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -21,7 +21,7 @@ from tablepilot.comparison import answers_each, answers_one_of, compared_values,
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.linking import ValueIndex, ValueLink, normalize
 from tablepilot.row_order import neighbour_direction, neighbour_request, uses_row_order
-from tablepilot.sql.name_hints import table_names
+from tablepilot.sql.name_hints import table_names, used_columns
 from tablepilot.sql.text_filters import text_comparisons, text_filters
 from tablepilot.tidy.totals import total_kind
 
@@ -51,10 +51,12 @@ def result_problem(
     values: ColumnValues | None = None,
     dialect: str = "duckdb",
     row_order: bool = False,
+    columns: Mapping[str, Sequence[str]] | None = None,
 ) -> Problem | None:
     """The most telling problem of a kind not in ``raised``, or None when the result may stand.
     Only that problem's request is written (an empty result's looks columns up). ``row_order``: the
-    rows are in a meaningful order that DuckDB's rowid keeps (one file's table, not a database)."""
+    rows are in a meaningful order that DuckDB's rowid keeps (one file's table, not a database).
+    ``columns``: each table's column names."""
     if row_order and "position" not in raised and values is not None:
         neighbour = _neighbour_problem(question, sql, result, values, dialect)
         if neighbour is not None:
@@ -73,7 +75,12 @@ def result_problem(
     if asks_yes_no(question):
         return None
     return next(
-        (p for p in _shape_problems(question, sql, result, links, dialect) if p.kind not in raised), None
+        (
+            p
+            for p in _shape_problems(question, sql, result, links, dialect, columns or {})
+            if p.kind not in raised
+        ),
+        None,
     )
 
 
@@ -115,7 +122,12 @@ def _is_words(text: str) -> bool:
 
 
 def _shape_problems(
-    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], dialect: str
+    question: str,
+    sql: str,
+    result: ResultTable,
+    links: Sequence[ValueLink],
+    dialect: str,
+    columns: Mapping[str, Sequence[str]],
 ) -> list[Problem]:
     """Problems of a result that has rows, most telling first."""
     out = []
@@ -155,6 +167,9 @@ def _shape_problems(
                     f"some out. Use WHERE {column} IN ({listed}) and return one row for each.",
                 )
             )
+    measure = _other_measure(question, sql, result, dialect, columns)
+    if measure is not None:
+        out.append(measure)
     top = _top_then_one(question, sql)
     if top is not None:
         out.append(top)
@@ -226,6 +241,42 @@ def _totals_problem(result: ResultTable, sql: str, dialect: str) -> Problem | No
 _TOTALS_SUFFIX = "_totals"
 #: a query selecting this many columns for a one-part question copied the whole row (SELECT *)
 _MANY_COLUMNS = 4
+
+
+def _other_measure(
+    question: str, sql: str, result: ResultTable, dialect: str, columns: Mapping[str, Sequence[str]]
+) -> Problem | None:
+    """The question names a column ("上年同期") that the query never uses, and the query returned
+    the numbers of columns the question does not name ("本期"): the measure next to the one asked."""
+    if not result.rows or not columns:
+        return None
+    read = table_names(sql, dialect)
+    used = used_columns(sql, dialect)
+    if used is None:
+        return None
+    own = {c for t, cs in columns.items() if t.lower() in read for c in cs}
+    asked = normalize(question)
+
+    def named(column: str) -> bool:
+        n = _UNIT.sub("", normalize(column)).strip()  # "增减比例%", "金额（元）" are named without the unit
+        return len(n) >= 2 and not n.isdigit() and n in asked
+
+    first = result.rows[0]
+    selected = [c for i, c in enumerate(result.columns) if c in own and is_number(first[i])]
+    if not selected or any(named(c) for c in selected):
+        return None
+    missed = [c for c in own if named(c) and c.lower() not in used]
+    if not missed:
+        return None
+    names = ", ".join(quote_ident(c) for c in missed[:3])
+    return Problem(
+        "measure",
+        f"The question names {names}, but that query returned {', '.join(quote_ident(c) for c in selected[:3])}"
+        f" and does not use {names}. Select {names}.",
+    )
+
+
+_UNIT = re.compile(r"[（(][^）)]*[）)]|[%％]")
 
 
 def _top_then_one(question: str, sql: str) -> Problem | None:

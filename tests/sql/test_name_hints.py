@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tablepilot.catalog import ColumnInfo, TableInfo
-from tablepilot.sql.name_hints import close_columns, name_words, tables_in
+from tablepilot.sql.name_hints import close_columns, name_words, tables_in, used_columns
 
 
 def table(name: str, *columns: str) -> TableInfo:
@@ -43,3 +43,9 @@ def test_tables_a_query_reads() -> None:
     sql = 'SELECT T1.x FROM player AS T1 JOIN "team" AS T2 ON T1.team_id = T2.team_id'
     assert [t.name for t in tables_in(sql, "duckdb", [STAFF, TEAM, PLAYER])] == ["team", "player"]
     assert tables_in("SELECT FROM WHERE (", "duckdb", [PLAYER]) == []
+
+
+def test_used_columns_leave_out_null_tests() -> None:
+    sql = 'SELECT "本期" FROM "t" WHERE "项目" = \'x\' AND "上年同期" IS NOT NULL ORDER BY "Rank"'
+    assert used_columns(sql, "duckdb") == {"本期", "项目", "rank"}
+    assert used_columns("SELECT FROM WHERE", "duckdb") is None

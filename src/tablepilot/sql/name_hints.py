@@ -60,6 +60,18 @@ def table_names(sql: str, dialect: str) -> set[str]:
     return {t.name.lower() for t in tree.find_all(exp.Table)}
 
 
+def used_columns(sql: str, dialect: str) -> set[str] | None:
+    """The names (lower case) of the columns a query uses, leaving out mere ``IS [NOT] NULL`` tests
+    (they keep rows, they do not use the values); None if it does not parse."""
+    try:
+        tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        return None
+    if tree is None:
+        return None
+    return {c.name.lower() for c in tree.find_all(exp.Column) if not isinstance(c.parent, exp.Is)}
+
+
 def tables_in(sql: str, dialect: str, tables: Sequence[TableInfo]) -> list[TableInfo]:
     """The known tables a query reads from, in the order of ``tables`` (none if it does not parse)."""
     used = table_names(sql, dialect)
