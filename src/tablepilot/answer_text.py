@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -107,11 +108,28 @@ def focus_columns(question: str, result: ResultTable) -> list[int] | None:
     numeric = [i for i in columns if is_number(first[i])]
     textual = [i for i in columns if isinstance(first[i], (str, dt.date)) or first[i] is None]
     quantity, thing = asks_quantity(question), bool(_ENTITY.search(question))
+    focus = None
     if thing and not quantity and len(textual) == 1:
-        return textual
-    if quantity and not thing and len(numeric) == 1 and len(result.rows) == 1:  # both: a two-part question
-        return numeric  # "how many …" answered with a labelled count; a breakdown keeps its labels
-    return None
+        focus = textual
+    elif quantity and not thing and len(numeric) == 1 and len(result.rows) == 1:  # both: a two-part question
+        focus = numeric  # "how many …" answered with a labelled count; a breakdown keeps its labels
+    if focus is None or _COMPARING.search(question):  # "哪家的营业总成本更低": the measure is context
+        return focus
+    if any(_names(question, result.columns[i]) for i in columns if i not in focus):
+        return None  # "因为什么…, 占总资产的比例": the question names the other column too
+    return focus
+
+
+_COMPARING = re.compile(
+    r"(?i)更|最|\b(highest|lowest|most|least|more|less|greater|fewer|larger|smaller|top|best|worst)\b"
+)
+_UNIT = re.compile(r"[（(][^）)]*[）)]|[%％]")
+
+
+def _names(question: str, column: str) -> bool:
+    """The question names the column ("占总资产的比例" for "占总资产的比例%")."""
+    name = _UNIT.sub("", unicodedata.normalize("NFKC", column).casefold()).strip()
+    return len(name) >= 2 and not name.isdigit() and name in unicodedata.normalize("NFKC", question).casefold()
 
 
 def _answer_columns(question: str, result: ResultTable) -> list[int]:
