@@ -8,9 +8,12 @@ import pyarrow as pa
 import pytest
 
 from tablepilot import Session
+from tablepilot.answer import ResultTable
 from tablepilot.engines.duckdb_engine import DuckDBEngine
+from tablepilot.linking import ValueIndex
 from tablepilot.llm.fake import FakeLLM
 from tablepilot.pipeline import AskOptions, system_text
+from tablepilot.result_checks import result_problem
 
 SALES = """地区,产品,销售额,年份
 华东,手机,100,2023
@@ -728,19 +731,27 @@ def test_a_named_cell_set_against_the_other_rows_may_go_unfiltered(sales: Path) 
     assert len(llm.prompts) == 1
 
 
-def test_a_which_question_answered_with_the_total_row_is_sent_to_the_table_of_rows(tmp_path: Path) -> None:
+def test_a_which_question_answered_from_the_total_rows_is_run_on_the_rows_themselves(tmp_path: Path) -> None:
     p = tmp_path / "seats.csv"
     p.write_text("Party,Seats\nGreen,12\nBlue,30\nRed,8\nTotal,50\n", encoding="utf-8")
-    llm = FakeLLM(
-        [
-            fenced('SELECT "Party" FROM "seats_totals" ORDER BY "Seats" DESC LIMIT 1'),
-            fenced('SELECT "Party" FROM "seats" ORDER BY "Seats" DESC LIMIT 1'),
-        ]
-    )
+    llm = FakeLLM([fenced('SELECT "Party" FROM "seats_totals" ORDER BY "Seats" DESC LIMIT 1')])
     with Session([p], llm=llm) as s:
-        assert s.ask("which party has the greatest number of seats?").answer == ["Blue"]
-    request = llm.prompts[1][-1].content
-    assert "returned 'Total', a total row" in request and 'query "seats" instead' in request
+        a = s.ask("which party has the greatest total number of seats?")
+    assert a.answer == ["Blue"] and a.sql is not None and 'FROM "seats" ORDER BY' in a.sql
+    assert len(llm.prompts) == 1  # no model call for the swap
+
+
+def test_a_total_row_label_as_the_answer_to_which_is_sent_back() -> None:
+    problem = result_problem(
+        "which region sold the most?",
+        'SELECT "地区" FROM "sales" ORDER BY "销售额" DESC LIMIT 1',
+        ResultTable(["地区"], [["合计"]]),
+        [],
+        ValueIndex([], [], {}, None),
+        set(),
+    )
+    assert problem is not None and problem.kind == "totals"
+    assert "returned '合计', a total row" in problem.request and "leave the total rows out" in problem.request
 
 
 def test_a_total_asked_for_by_amount_is_not_sent_back(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from tablepilot.answer import Answer, Attempt, ResultTable, json_cell
 from tablepilot.answer_text import (
     Display,
     answer_values,
+    asks_which,
     compose_text,
     question_language,
 )
@@ -33,7 +34,14 @@ from tablepilot.llm.base import LLM, Message
 from tablepilot.method_choice import Method, choose_method
 from tablepilot.profile import TableProfile, describe_tables, profile_table
 from tablepilot.python_path import PythonRunner, ask_with_python
-from tablepilot.result_checks import found_nothing, result_problem, value_of
+from tablepilot.result_checks import (
+    TOTALS_SUFFIX,
+    found_nothing,
+    result_problem,
+    total_label,
+    totals_table,
+    value_of,
+)
 from tablepilot.sideways import named_labels, sideways_data, sideways_labels, sideways_name
 from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_negative_value
 from tablepilot.sql.extract import extract_sql
@@ -43,7 +51,7 @@ from tablepilot.sql.name_hints import close_columns, tables_in
 from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivot
 from tablepilot.sql.requalify import requalify_columns
 from tablepilot.sql.requote import requote
-from tablepilot.sql.retarget import retarget_single_table
+from tablepilot.sql.retarget import rename_table, retarget_single_table
 
 CANNOT_ANSWER = "CANNOT_ANSWER"
 #: when greedy decoding repeats a failed query, one sampled try at this temperature finds another
@@ -428,6 +436,8 @@ def ask_question(
             result = context.engine.execute(safe_sql, max_rows=options.max_rows, timeout_s=options.timeout_s)
             if is_negative_value(result) and asks_size_of_difference(question):
                 safe_sql, result = _absolute(context, safe_sql, result, table_names, options)
+            if asks_which(question) and total_label(result) is not None:
+                safe_sql, result = _rows_not_totals(context, safe_sql, result, table_names, options)
         except (GuardError, QueryError) as exc:
             last_error = exc
             answer.attempts.append(Attempt(sql=sql, error=exc.message))
@@ -599,6 +609,25 @@ def _absolute(
         )
     except (GuardError, QueryError):
         return sql, result
+
+
+def _rows_not_totals(
+    context: DataContext, sql: str, result: ResultTable, table_names: list[str], options: AskOptions
+) -> tuple[str, ResultTable]:
+    """ "Which district has the greatest total" answered from ``<name>_totals`` (the question said
+    "total"): the same query on ``<name>``, the rows themselves, when that finds a row."""
+    dialect = context.engine.dialect
+    totals = totals_table(sql, dialect)
+    main = next((t for t in table_names if totals and t.casefold() == totals[: -len(TOTALS_SUFFIX)]), None)
+    swapped = rename_table(sql, totals, main, dialect=dialect) if totals and main else None
+    if swapped is None:
+        return sql, result
+    try:
+        checked = _checked(swapped, dialect, table_names)
+        rows = context.engine.execute(checked, max_rows=options.max_rows, timeout_s=options.timeout_s)
+    except (GuardError, QueryError):
+        return sql, result
+    return (checked, rows) if rows.rows and total_label(rows) is None else (sql, result)
 
 
 def _lookup(engine: Engine, timeout_s: float, sql: str) -> list[list[object]]:

@@ -214,20 +214,30 @@ def _shape_problems(
     return out
 
 
-def _totals_problem(result: ResultTable, sql: str, dialect: str) -> Problem | None:
-    """A "which one" question answered with a total row's label ('Total:', '合计'): the sum of the
-    rows, not one of them. Total rows are split off into ``<name>_totals`` (the tidy step), and a
-    question that says "total" draws the model to that table."""
-    label = next(
+def total_label(result: ResultTable) -> str | None:
+    """A total row's label ('Total:', '合计') among the result's first rows, if there is one."""
+    return next(
         (v for row in result.rows[:10] for v in row if isinstance(v, str) and total_kind([v]) is not None),
         None,
     )
+
+
+def totals_table(sql: str, dialect: str) -> str | None:
+    """The table of split-off total rows (``<name>_totals``) the query reads, if any."""
+    return next((t for t in sorted(table_names(sql, dialect)) if t.endswith(TOTALS_SUFFIX)), None)
+
+
+def _totals_problem(result: ResultTable, sql: str, dialect: str) -> Problem | None:
+    """A "which one" question answered with a total row's label ('Total:', '合计'): the sum of the
+    rows, not one of them. Total rows are split off into ``<name>_totals`` (the tidy step), and a
+    question that says "total" draws the model to that table. (The ask loop first tries the same
+    query on the table of rows itself.)"""
+    label = total_label(result)
     if label is None:
         return None
-    read = [t for t in table_names(sql, dialect) if t.endswith(_TOTALS_SUFFIX)]
+    read = totals_table(sql, dialect)
     instead = (
-        f"read {quote_ident(read[0])}, the table of total rows; query {quote_ident(read[0][: -len(_TOTALS_SUFFIX)])}"
-        " instead"
+        f"read {quote_ident(read)}, the table of total rows; query {quote_ident(read[: -len(TOTALS_SUFFIX)])} instead"
         if read
         else "leave the total rows out"
     )
@@ -238,7 +248,7 @@ def _totals_problem(result: ResultTable, sql: str, dialect: str) -> Problem | No
     )
 
 
-_TOTALS_SUFFIX = "_totals"
+TOTALS_SUFFIX = "_totals"
 #: a query selecting this many columns for a one-part question copied the whole row (SELECT *)
 _MANY_COLUMNS = 4
 

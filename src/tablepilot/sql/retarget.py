@@ -35,3 +35,23 @@ def retarget_single_table(sql: str, table: str, *, dialect: str = "duckdb") -> s
         node.replace(replacement)
         changed = True
     return tree.sql(dialect=read_dialect(dialect)) if changed else None
+
+
+def rename_table(sql: str, old: str, new: str, *, dialect: str = "duckdb") -> str | None:
+    """``sql`` reading ``new`` wherever it read ``old`` (columns qualified with the old name keep
+    resolving through an alias); None when it does not read ``old`` or does not parse."""
+    try:
+        tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
+    except (sqlglot.errors.ParseError, RecursionError):
+        return None
+    changed = False
+    qualified = any(c.table.casefold() == old.casefold() for c in tree.find_all(exp.Column))
+    for node in tree.find_all(exp.Table):
+        if node.name.casefold() != old.casefold():
+            continue
+        replacement = exp.table_(new, quoted=True)
+        if node.alias or qualified:
+            replacement.set("alias", exp.TableAlias(this=exp.to_identifier(node.alias or node.name, quoted=True)))
+        node.replace(replacement)
+        changed = True
+    return tree.sql(dialect=read_dialect(dialect)) if changed else None
