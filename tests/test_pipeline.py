@@ -835,7 +835,9 @@ def test_which_one_among_the_top_n_needs_two_orderings(tmp_path: Path) -> None:
     )
     with Session([p], llm=llm) as s:
         assert s.ask("销量排名前三的小区里，哪一个小区的均价最高？").answer == ["乙"]
-    assert "first takes the top 3 rows by one measure" in llm.prompts[1][-1].content
+    request = llm.prompts[1][-1].content
+    assert "first takes the top 3 rows by one measure ('销量'), then asks which one of those is highest" in request
+    assert "ORDER BY the column for '均价' DESC LIMIT 1" in request
 
 
 def test_a_measure_the_question_names_but_the_query_never_uses_is_asked_for(tmp_path: Path) -> None:

@@ -301,12 +301,39 @@ def _top_then_one(question: str, sql: str) -> Problem | None:
     count = int(n) if n.isdigit() else _NUMBER_WORDS.get(n.lower(), 0)
     if count < 2:
         return None
+    low = _LOW.search(question) is not None
+    by, what = _first_group(_TOP_BY.search(question)), _first_group(_ASKED_MEASURE.search(question))
+    first = f"the column for {quote_literal(by)}" if by else "the first measure"
+    second = f"the column for {quote_literal(what)}" if what else "the second measure"
     return Problem(
         "top then one",
-        f"The question first takes the top {count} rows by one measure, then asks which one of those is "
-        "highest or lowest by another. Use a subquery: SELECT <name> FROM (SELECT * FROM <table> WHERE … "
-        f"ORDER BY <first measure> DESC LIMIT {count}) AS top ORDER BY <second measure> DESC (or ASC) LIMIT 1.",
+        f"The question first takes the top {count} rows by one measure"
+        + (f" ({quote_literal(by)})" if by else "")
+        + ", then asks which one of those is "
+        + ("lowest" if low else "highest")
+        + " by another"
+        + (f" ({quote_literal(what)})" if what else "")
+        + ": two different orderings. Use a subquery: SELECT <name> FROM (SELECT * FROM <table> WHERE … "
+        f"ORDER BY {first} DESC LIMIT {count}) AS top ORDER BY {second} {'ASC' if low else 'DESC'} LIMIT 1.",
     )
+
+
+#: "销量排名前五" → 销量; "top 5 by sales" → sales
+_TOP_BY = re.compile(
+    r"([\u4e00-\u9fff]{2})(?:排名|排行)?前\s*(?:\d+|[二两三四五六七八九十])|\btop\s+\w+\s+by\s+(\w+)"
+)
+#: "哪一个小区的均价最高" → 均价; "which one has the highest price" → price
+_ASKED_MEASURE = re.compile(
+    r"(?:哪一|哪)(?:个|家|位)?[\u4e00-\u9fff]*?的([\u4e00-\u9fff]{2,6}?)(?:是|为)?(?:最|领跑)"
+    r"|\b(?:highest|lowest|most|least|largest|smallest)\s+(\w+)"
+)
+
+
+def _first_group(match: re.Match[str] | None) -> str | None:
+    return next((g for g in match.groups() if g), None) if match else None
+
+
+_LOW = re.compile(r"(?i)最(?:低|少|小|便宜)|\b(lowest|least|smallest|cheapest)\b")
 
 
 _NUMBER_WORDS = {
