@@ -446,25 +446,6 @@ def test_row_order_questions_can_use_rowid(sales: Path) -> None:
     assert "rowid" not in llm2.prompts[0][-1].content  # …and only to those
 
 
-@pytest.mark.parametrize(
-    ("question", "said"),
-    [
-        ("which song reached the highest rank on the charts?", True),
-        ("how many times was he ranked higher than 10?", True),
-        ("哪个地区的排名最高？", True),
-        ("which region had the highest sales?", False),
-        ("who was the top scorer?", False),
-    ],
-)
-def test_the_direction_of_ranks_is_said_to_questions_about_high_ranks(
-    sales: Path, question: str, said: bool
-) -> None:
-    llm = FakeLLM([fenced('SELECT "地区" FROM "sales" LIMIT 1')])
-    with Session([sales], llm=llm) as s:
-        s.ask(question)
-    assert ("1 is the highest (best)" in llm.prompts[0][-1].content) is said
-
-
 def test_first_name_is_no_question_about_row_order(sales: Path) -> None:
     llm = FakeLLM([fenced('SELECT "地区" FROM "sales" LIMIT 1')] * 2)
     with Session([sales], llm=llm) as s:

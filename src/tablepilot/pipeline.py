@@ -170,16 +170,6 @@ _POSITION = re.compile(
     r"|第一|最后|上一|下一|前一|后一|之前|之后|排在"
 )
 
-#: "the highest rank" is the smallest number: small models take MAX("Rank")
-RANK_HINT = "Ranks and places: 1 is the highest (best); a higher rank is a smaller number."
-_RANK_WORD = r"(?:rank(?:ed|ing|ings|s)?|places?|placed|position|seed(?:ed)?)"
-_RANK_HIGH = r"(?:highest|lowest|best|worst|top|better|worse|higher|lower)"
-_RANK = re.compile(
-    rf"(?i)\b{_RANK_WORD}\b.*\b{_RANK_HIGH}\b|\b{_RANK_HIGH}\b.*\b{_RANK_WORD}\b"
-    r"|(?:排名|名次|排位).{0,4}(?:最高|最低|最好|最差|靠前|靠后|更高|更低)|(?:最高|最低|最好|最差)(?:的)?(?:排名|名次)"
-)
-
-
 @functools.cache
 def _prompt_file(name: str) -> str:
     """A prompt text shipped with the package; read once per process (it is on every question's path)."""
@@ -252,8 +242,6 @@ def build_messages(
     hints = [_link_hint(links, question), *notes]
     if dialect in ORDER_HINTS and _POSITION.search(question):
         hints.append(ORDER_HINTS[dialect])
-    if _RANK.search(question):
-        hints.append(RANK_HINT)
     hint = "\n".join(h for h in [*hints, task] if h)
     messages.append(Message("user", f"Question: {question}" + (f"\n{hint}" if hint else "")))
     return messages
