@@ -7,6 +7,7 @@ table and column each literal is compared with lets the ask loop look the column
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import sqlglot
@@ -21,18 +22,32 @@ class TextFilter(NamedTuple):
     value: str
 
 
-def text_filters(sql: str, *, dialect: str = "duckdb") -> list[TextFilter]:
-    """Every ``column = 'text'`` and ``column IN ('text', …)`` whose table is known: named through an
-    alias or qualifier, or the only table the query reads. Empty when the query does not parse."""
+def _parsed(sql: str, dialect: str) -> tuple[exp.Expr, Callable[[exp.Column], str | None]] | None:
+    """The query's tree and how to find a column's table: through its alias or qualifier, or the
+    only table the query reads; None when the query does not parse."""
     try:
         tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
-        return []
+        return None
     if tree is None:
-        return []
+        return None
     tables = list(tree.find_all(exp.Table))
     by_alias = {t.alias_or_name.lower(): t.name for t in tables}
     only = tables[0].name if len({t.name for t in tables}) == 1 else None
+
+    def table_of(column: exp.Column) -> str | None:
+        return by_alias.get(column.table.lower()) if column.table else only
+
+    return tree, table_of
+
+
+def text_filters(sql: str, *, dialect: str = "duckdb") -> list[TextFilter]:
+    """Every ``column = 'text'`` and ``column IN ('text', …)`` whose table is known: named through an
+    alias or qualifier, or the only table the query reads. Empty when the query does not parse."""
+    parsed = _parsed(sql, dialect)
+    if parsed is None:
+        return []
+    tree, table_of = parsed
     out: list[TextFilter] = []
     for node in tree.find_all(exp.EQ, exp.In):
         column = node.this
@@ -45,7 +60,7 @@ def text_filters(sql: str, *, dialect: str = "duckdb") -> list[TextFilter]:
             literals = list(node.expressions)
         if not isinstance(column, exp.Column):
             continue
-        table = by_alias.get(column.table.lower()) if column.table else only
+        table = table_of(column)
         if table is None:
             continue
         for literal in literals:
@@ -60,21 +75,16 @@ _ORDERING = {exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
 def text_comparisons(sql: str, *, dialect: str = "duckdb") -> list[tuple[TextFilter, str]]:
     """Every ``column > 'text'`` (or <, >=, <=) whose table is known, with its operator: text put in
     alphabetical order, which is rarely what "after 'X'" means."""
-    try:
-        tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
-    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+    parsed = _parsed(sql, dialect)
+    if parsed is None:
         return []
-    if tree is None:
-        return []
-    tables = list(tree.find_all(exp.Table))
-    by_alias = {t.alias_or_name.lower(): t.name for t in tables}
-    only = tables[0].name if len({t.name for t in tables}) == 1 else None
+    tree, table_of = parsed
     out: list[tuple[TextFilter, str]] = []
     for node in tree.find_all(*_ORDERING):
         column, literal = node.this, node.expression
         if not isinstance(column, exp.Column) or not (isinstance(literal, exp.Literal) and literal.is_string):
             continue
-        table = by_alias.get(column.table.lower()) if column.table else only
+        table = table_of(column)
         if table is not None:
             out.append((TextFilter(table, column.name, literal.this), _ORDERING[type(node)]))
     return out
