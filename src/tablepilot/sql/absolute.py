@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import re
 
-import sqlglot
 from sqlglot import exp
 
 from tablepilot.answer import ResultTable, is_number
-from tablepilot.sql.dialects import read_dialect
+from tablepilot.sql.dialects import parse_sql, read_dialect
 
 #: an unsigned difference; not "how much more/less", "increase", "增长了多少", which have a direction
 _DIFFERENCE = re.compile(r"(?i)\bdifferences?\b|差额|相差|差距|差值|之差|差多少")
@@ -35,11 +34,7 @@ def is_negative_value(result: ResultTable) -> bool:
 
 def absolute_sql(sql: str, dialect: str = "duckdb") -> str | None:
     """``sql`` with its one selected expression wrapped in ABS(…); None for any other shape."""
-    read = read_dialect(dialect)
-    try:
-        tree = sqlglot.parse_one(sql, read=read)
-    except (sqlglot.errors.SqlglotError, RecursionError):
-        return None
+    tree = parse_sql(sql, dialect)
     if not isinstance(tree, exp.Select) or len(tree.expressions) != 1:
         return None
     column = tree.expressions[0]
@@ -49,4 +44,4 @@ def absolute_sql(sql: str, dialect: str = "duckdb") -> str | None:
         column.set("this", exp.Abs(this=column.this.copy()))
     else:
         tree.set("expressions", [exp.Abs(this=column.copy())])
-    return tree.sql(dialect=read)
+    return tree.sql(dialect=read_dialect(dialect))

@@ -8,6 +8,8 @@ Spark runs; ``SparkQuoted`` reads it the way the engine does.
 
 from __future__ import annotations
 
+import sqlglot
+from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.dialects.mysql import MySQL
 from sqlglot.dialects.spark import Spark
@@ -35,3 +37,12 @@ _READ: dict[str, type[Dialect]] = {"spark": SparkQuoted, "mysql": MySQLQuoted}
 def read_dialect(name: str) -> str | type[Dialect]:
     """What to pass to ``sqlglot.parse(read=…)`` for an engine whose ``dialect`` is ``name``."""
     return _READ.get(name, name)
+
+
+def parse_sql(sql: str, dialect: str) -> exp.Expr | None:
+    """One statement's tree as an engine whose ``dialect`` is ``name`` reads it; None when it does not
+    parse (a parse or token error, or a query nested too deep for the parser)."""
+    try:
+        return sqlglot.parse_one(sql, read=read_dialect(dialect))
+    except (sqlglot.errors.SqlglotError, RecursionError):
+        return None

@@ -13,11 +13,10 @@ import difflib
 import re
 from collections.abc import Sequence
 
-import sqlglot
 from sqlglot import exp
 
 from tablepilot.catalog import TableInfo
-from tablepilot.sql.dialects import read_dialect
+from tablepilot.sql.dialects import parse_sql
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+")
 
@@ -51,10 +50,7 @@ def close_columns(missing: str, tables: Sequence[TableInfo], *, limit: int = 4) 
 
 def table_names(sql: str, dialect: str) -> set[str]:
     """The names (lower case) of the tables a query reads from; empty if it does not parse."""
-    try:
-        tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
-    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
-        return set()
+    tree = parse_sql(sql, dialect)
     if tree is None:
         return set()
     return {t.name.lower() for t in tree.find_all(exp.Table)}
@@ -63,10 +59,7 @@ def table_names(sql: str, dialect: str) -> set[str]:
 def used_columns(sql: str, dialect: str) -> set[str] | None:
     """The names (lower case) of the columns a query uses, leaving out mere ``IS [NOT] NULL`` tests
     (they keep rows, they do not use the values); None if it does not parse."""
-    try:
-        tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
-    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
-        return None
+    tree = parse_sql(sql, dialect)
     if tree is None:
         return None
     return {c.name.lower() for c in tree.find_all(exp.Column) if not isinstance(c.parent, exp.Is)}

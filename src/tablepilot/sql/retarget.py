@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
-from tablepilot.sql.dialects import read_dialect
+from tablepilot.sql.dialects import parse_sql, read_dialect
 
 
 def retarget_single_table(sql: str, table: str, *, dialect: str = "duckdb") -> str | None:
@@ -40,9 +40,8 @@ def retarget_single_table(sql: str, table: str, *, dialect: str = "duckdb") -> s
 def rename_table(sql: str, old: str, new: str, *, dialect: str = "duckdb") -> str | None:
     """``sql`` reading ``new`` wherever it read ``old`` (columns qualified with the old name keep
     resolving through an alias); None when it does not read ``old`` or does not parse."""
-    try:
-        tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
-    except (sqlglot.errors.ParseError, RecursionError):
+    tree = parse_sql(sql, dialect)
+    if tree is None:
         return None
     changed = False
     qualified = any(c.table.casefold() == old.casefold() for c in tree.find_all(exp.Column))
@@ -51,7 +50,9 @@ def rename_table(sql: str, old: str, new: str, *, dialect: str = "duckdb") -> st
             continue
         replacement = exp.table_(new, quoted=True)
         if node.alias or qualified:
-            replacement.set("alias", exp.TableAlias(this=exp.to_identifier(node.alias or node.name, quoted=True)))
+            replacement.set(
+                "alias", exp.TableAlias(this=exp.to_identifier(node.alias or node.name, quoted=True))
+            )
         node.replace(replacement)
         changed = True
     return tree.sql(dialect=read_dialect(dialect)) if changed else None

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-import sqlglot
 from sqlglot import exp
 
-from tablepilot.sql.dialects import read_dialect
+from tablepilot.sql.dialects import parse_sql
 
 
 class TextFilter(NamedTuple):
@@ -25,10 +24,7 @@ class TextFilter(NamedTuple):
 def _parsed(sql: str, dialect: str) -> tuple[exp.Expr, Callable[[exp.Column], str | None]] | None:
     """The query's tree and how to find a column's table: through its alias or qualifier, or the
     only table the query reads; None when the query does not parse."""
-    try:
-        tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
-    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
-        return None
+    tree = parse_sql(sql, dialect)
     if tree is None:
         return None
     tables = list(tree.find_all(exp.Table))
