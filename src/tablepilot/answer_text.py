@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
 from tablepilot.answer import ResultTable, cell_text, is_number
+from tablepilot.linking import normalize
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SHOWN = 5
@@ -107,7 +107,7 @@ def focus_columns(question: str, result: ResultTable) -> list[int] | None:
     columns = range(len(result.columns))
     numeric = [i for i in columns if is_number(first[i])]
     textual = [i for i in columns if isinstance(first[i], (str, dt.date)) or first[i] is None]
-    quantity, thing = asks_quantity(question), bool(_ENTITY.search(question))
+    quantity, thing = asks_quantity(question), asks_which(question)
     focus = None
     if thing and not quantity and len(textual) == 1:
         focus = textual
@@ -115,7 +115,7 @@ def focus_columns(question: str, result: ResultTable) -> list[int] | None:
         focus = numeric  # "how many …" answered with a labelled count; a breakdown keeps its labels
     if focus is None or _COMPARING.search(question):  # "哪家的营业总成本更低": the measure is context
         return focus
-    if any(_names(question, result.columns[i]) for i in columns if i not in focus):
+    if any(names_column(question, result.columns[i]) for i in columns if i not in focus):
         return None  # "因为什么…, 占总资产的比例": the question names the other column too
     return focus
 
@@ -126,10 +126,11 @@ _COMPARING = re.compile(
 _UNIT = re.compile(r"[（(][^）)]*[）)]|[%％]")
 
 
-def _names(question: str, column: str) -> bool:
-    """The question names the column ("占总资产的比例" for "占总资产的比例%")."""
-    name = _UNIT.sub("", unicodedata.normalize("NFKC", column).casefold()).strip()
-    return len(name) >= 2 and not name.isdigit() and name in unicodedata.normalize("NFKC", question).casefold()
+def names_column(question: str, column: str) -> bool:
+    """The question names the column, its unit aside ("占总资产的比例" for "占总资产的比例%",
+    "金额" for "金额（元）"); both read as the linker reads them (``linking.normalize``)."""
+    name = _UNIT.sub("", normalize(column)).strip()
+    return len(name) >= 2 and not name.isdigit() and name in normalize(question)
 
 
 def _answer_columns(question: str, result: ResultTable) -> list[int]:

@@ -15,7 +15,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from tablepilot.answer import ResultTable, is_number
-from tablepilot.answer_text import asked_parts, asks_named_thing, asks_which, asks_yes_no
+from tablepilot.answer_text import asked_parts, asks_named_thing, asks_which, asks_yes_no, names_column
 from tablepilot.cells import parse_date, parse_number
 from tablepilot.comparison import answers_each, answers_one_of, compared_values, wants_each
 from tablepilot.data.names import quote_ident, quote_literal
@@ -265,17 +265,11 @@ def _other_measure(
     if used is None:
         return None
     own = {c for t, cs in columns.items() if t.lower() in read for c in cs}
-    asked = normalize(question)
-
-    def named(column: str) -> bool:
-        n = _UNIT.sub("", normalize(column)).strip()  # "增减比例%", "金额（元）" are named without the unit
-        return len(n) >= 2 and not n.isdigit() and n in asked
-
     first = result.rows[0]
     selected = [c for i, c in enumerate(result.columns) if c in own and is_number(first[i])]
-    if not selected or any(named(c) for c in selected):
+    if not selected or any(names_column(question, c) for c in selected):
         return None
-    missed = [c for c in own if named(c) and c.lower() not in used]
+    missed = [c for c in own if names_column(question, c) and c.lower() not in used]
     if not missed:
         return None
     names = ", ".join(quote_ident(c) for c in missed[:3])
@@ -284,9 +278,6 @@ def _other_measure(
         f"The question names {names}, but that query returned {', '.join(quote_ident(c) for c in selected[:3])}"
         f" and does not use {names}. Select {names}.",
     )
-
-
-_UNIT = re.compile(r"[（(][^）)]*[）)]|[%％]")
 
 
 def _top_then_one(question: str, sql: str) -> Problem | None:
