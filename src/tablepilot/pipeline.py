@@ -170,6 +170,7 @@ _POSITION = re.compile(
     r"|第一|最后|上一|下一|前一|后一|之前|之后|排在"
 )
 
+
 @functools.cache
 def _prompt_file(name: str) -> str:
     """A prompt text shipped with the package; read once per process (it is on every question's path)."""
@@ -582,21 +583,28 @@ def _column_values(engine: Engine, timeout_s: float, table: str, column: str) ->
         return None
 
 
+def _rerun(
+    context: DataContext, sql: str | None, table_names: list[str], options: AskOptions
+) -> tuple[str, ResultTable] | None:
+    """A query the ask loop rewrote itself, through the guard and run; None when there is none or it
+    fails (the result it was meant to mend then stands)."""
+    if sql is None:
+        return None
+    try:
+        checked = _checked(sql, context.engine.dialect, table_names)
+        return checked, context.engine.execute(
+            checked, max_rows=options.max_rows, timeout_s=options.timeout_s
+        )
+    except (GuardError, QueryError):
+        return None
+
+
 def _absolute(
     context: DataContext, sql: str, result: ResultTable, table_names: list[str], options: AskOptions
 ) -> tuple[str, ResultTable]:
     """The query as ABS(…) and its result, when "the difference between A and B" came out negative;
     else the query and result as they were."""
-    rewritten = absolute_sql(sql, context.engine.dialect)
-    if rewritten is None:
-        return sql, result
-    try:
-        checked = _checked(rewritten, context.engine.dialect, table_names)
-        return checked, context.engine.execute(
-            checked, max_rows=options.max_rows, timeout_s=options.timeout_s
-        )
-    except (GuardError, QueryError):
-        return sql, result
+    return _rerun(context, absolute_sql(sql, context.engine.dialect), table_names, options) or (sql, result)
 
 
 def _rows_not_totals(
@@ -608,14 +616,10 @@ def _rows_not_totals(
     totals = totals_table(sql, dialect)
     main = next((t for t in table_names if totals and t.casefold() == totals[: -len(TOTALS_SUFFIX)]), None)
     swapped = rename_table(sql, totals, main, dialect=dialect) if totals and main else None
-    if swapped is None:
+    rerun = _rerun(context, swapped, table_names, options)
+    if rerun is None or not rerun[1].rows or total_label(rerun[1]) is not None:
         return sql, result
-    try:
-        checked = _checked(swapped, dialect, table_names)
-        rows = context.engine.execute(checked, max_rows=options.max_rows, timeout_s=options.timeout_s)
-    except (GuardError, QueryError):
-        return sql, result
-    return (checked, rows) if rows.rows and total_label(rows) is None else (sql, result)
+    return rerun
 
 
 def _lookup(engine: Engine, timeout_s: float, sql: str) -> list[list[object]]:

@@ -6,7 +6,9 @@ file is opened read-only and never touched again.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -86,16 +88,32 @@ def _sqlite_foreign_keys(
 ) -> tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]:
     """The table's foreign keys (PRAGMA foreign_key_list: id, seq, table, from, to, …), one per
     constraint, in the column names loading gave; the prompt shows them as join paths."""
-    groups: dict[int, list[tuple[object, ...]]] = {}
-    for row in con.execute(f"PRAGMA foreign_key_list({quote_ident(table)})"):
-        groups.setdefault(int(row[0]), []).append(tuple(row))
-    keys = []
+    rows = con.execute(f"PRAGMA foreign_key_list({quote_ident(table)})").fetchall()
+    return tuple(
+        (tuple(renamed.get(c, c) for c in columns), table_name_from(ref_table), refs)
+        for columns, ref_table, refs in foreign_key_groups(rows)
+    )
+
+
+def foreign_key_groups(
+    rows: Sequence[Sequence[Any]],
+) -> list[tuple[tuple[str, ...], str, tuple[str, ...]]]:
+    """PRAGMA foreign_key_list rows (id, seq, table, from, to, …) as one (columns, referenced table,
+    referenced columns) per constraint; a referenced column SQLite leaves unnamed is ''."""
+    groups: dict[int, list[Sequence[Any]]] = {}
+    for row in rows:
+        groups.setdefault(int(row[0]), []).append(row)
+    out = []
     for _, parts in sorted(groups.items()):
-        parts.sort(key=lambda r: int(str(r[1])))
-        columns = tuple(renamed.get(str(r[3]), str(r[3])) for r in parts)
-        refs = tuple("" if r[4] is None else str(r[4]) for r in parts)
-        keys.append((columns, table_name_from(str(parts[0][2])), refs))
-    return tuple(keys)
+        parts = sorted(parts, key=lambda r: int(r[1]))
+        out.append(
+            (
+                tuple(str(r[3]) for r in parts),
+                str(parts[0][2]),
+                tuple("" if r[4] is None else str(r[4]) for r in parts),
+            )
+        )
+    return out
 
 
 def read_duckdb(path: Path) -> list[RawTable]:

@@ -379,21 +379,12 @@ def _spider_table(con: sqlite3.Connection, table: str, path: Path, from_schema: 
 
 
 def _foreign_keys(rows: Sequence[tuple[Any, ...]]) -> tuple[ForeignKey, ...]:
-    """PRAGMA foreign_key_list rows (id, seq, table, from, to, …) grouped per constraint."""
-    groups: dict[int, list[tuple[Any, ...]]] = {}
-    for r in rows:
-        groups.setdefault(r[0], []).append(r)
-    out = []
-    for _, parts in sorted(groups.items()):
-        parts.sort(key=lambda r: r[1])
-        out.append(
-            ForeignKey(
-                columns=tuple(str(r[3]) for r in parts),
-                ref_table=str(parts[0][2]),
-                ref_columns=tuple("" if r[4] is None else str(r[4]) for r in parts),
-            )
-        )
-    return tuple(out)
+    """PRAGMA foreign_key_list rows grouped per constraint (``data.dbfiles.foreign_key_groups``)."""
+    from tablepilot.data.dbfiles import foreign_key_groups
+
+    return tuple(
+        ForeignKey(columns, ref_table, refs) for columns, ref_table, refs in foreign_key_groups(rows)
+    )
 
 
 # --------------------------------------------------------------------------- per question
