@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from tablepilot import linking
-from tablepilot.linking import ValueIndex, ValueLink, normalize
+from tablepilot.linking import ValueIndex, ValueLink, names_value, normalize
 from tablepilot.profile import table_infos_from_connection
 
 BENCH = Path("/work/shared/bench")
@@ -362,3 +362,29 @@ def test_a_chinese_month_links_its_zero_padded_cell_and_not_dates_sharing_the_ye
     links = index.link("请问在2017年3月成交的地块中，哪一块的价格最高？")
     assert [(ln.column, ln.value) for ln in links] == [("时间(月份)", "2017年03月")]
     assert normalize("2017年3月4日") == normalize("2017年03月04日")
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "named"),
+    [
+        ("how many games did the eagles win after december 1, 1968?", "W 12–0", False),
+        ("how many games did the eagles win after december 1, 1968?", "1968-12-01", True),
+        ("in what year did the muncie flyers have an undefeated record?", "14th APFA", False),
+        ("how many times did bekele win in brussels?", "%Brussels%", True),
+        ("how many games did they win?", "W%", True),  # nothing to judge by: it stays
+        ("华东区的销售额？", "华东", True),
+        ("卫星有哪些用处？", "森林资源", False),
+        ("2021年8月的成交量", "2021年08月", True),
+        ("which club scored 79 points?", "42", False),
+    ],
+)
+def test_a_filter_value_is_named_by_the_question_through_its_words_or_numbers(
+    question: str, value: str, named: bool
+) -> None:
+    assert names_value(question, value, []) is named
+
+
+def test_a_linked_cell_is_named_by_the_question() -> None:
+    link = ValueLink("t", "Country", "Netherlands", 0.9, "dutch")
+    assert names_value("how many dutch riders?", "Netherlands", [link])
+    assert not names_value("how many dutch riders?", "Netherlands", [])

@@ -817,7 +817,10 @@ def test_which_one_among_the_top_n_needs_two_orderings(tmp_path: Path) -> None:
     with Session([p], llm=llm) as s:
         assert s.ask("销量排名前三的小区里，哪一个小区的均价最高？").answer == ["乙"]
     request = llm.prompts[1][-1].content
-    assert "first takes the top 3 rows by one measure ('销量'), then asks which one of those is highest" in request
+    assert (
+        "first takes the top 3 rows by one measure ('销量'), then asks which one of those is highest"
+        in request
+    )
     assert "ORDER BY the column for '均价' DESC LIMIT 1" in request
 
 
@@ -840,3 +843,22 @@ def test_a_measure_the_question_names_but_the_query_never_uses_is_asked_for(tmp_
         assert s.ask("本期投资活动现金流量净额是多少？").answer == ["-30"]  # named: stands
     assert len(llm.prompts) == 3
     assert 'The question names "上年同期", but that query returned "本期"' in llm.prompts[1][-1].content
+
+
+def test_a_filter_on_a_value_the_question_never_names_is_dropped_when_nothing_is_found(
+    tmp_path: Path,
+) -> None:
+    p = tmp_path / "seasons.csv"
+    p.write_text(
+        "Year,W,L,Finish\n1910,11,0,1st OL\n1920,5,3,14th APFA\n1921,2,6,18th APFA\n", encoding="utf-8"
+    )
+    copied = 'SELECT "Year" FROM "seasons" WHERE "Finish" = \'14th APFA\' AND "L" = 0'
+    llm = FakeLLM([fenced(copied)] * 2)
+    with Session([p], llm=llm) as s:
+        a = s.ask("in what year did they have an undefeated record?")
+        named = s.ask("in what year did they finish 14th APFA with no losses?")  # named: it stays
+        # a number filter stays though the question has no such number ("no losses" is L = 0)
+    assert a.answer == ["1910"] and a.sql == 'SELECT "Year" FROM "seasons" WHERE "L" = 0'
+    assert any("dropped \"Finish\" = '14th APFA'" in n for n in a.notes)
+    assert len(llm.prompts) == 3  # none for the rewrite; the other question's first try and its retry
+    assert named.answer == [] and named.sql == copied

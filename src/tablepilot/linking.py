@@ -31,7 +31,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -337,6 +337,18 @@ def _find_exact(value: str, question: str) -> tuple[int, int] | None:
             return start, end
         start = question.find(value, start + 1)
     return None
+
+
+def names_value(question: str, value: str, links: Sequence[ValueLink]) -> bool:
+    """Whether the question may have asked for a filter on ``value``: a cell linked to it, the text
+    itself, or one of its words or numbers in the question. True when the value has no word or
+    number to judge by (``LIKE 'W%'``)."""
+    norm = normalize(value.strip("%"))
+    question_norm = normalize(question)
+    if not norm or norm in question_norm or any(normalize(link.value) == norm for link in links):
+        return True
+    own = {g for g in grams(norm) if g.startswith("#") or _is_meaningful(g)}
+    return not own or bool(own & set(grams(question_norm)))
 
 
 def name_relevance(question_norm: str, question_grams: set[str], name: str) -> float:

@@ -29,7 +29,7 @@ from tablepilot.engines.joins import join_lines
 from tablepilot.errors import BackendError, GuardError, QueryError, SandboxError, TablepilotError
 from tablepilot.knowledge import hooks as knowledge_hooks
 from tablepilot.knowledge.model import Knowledge
-from tablepilot.linking import ValueIndex, ValueLink
+from tablepilot.linking import ValueIndex, ValueLink, names_value
 from tablepilot.llm.base import LLM, Message
 from tablepilot.method_choice import Method, choose_method
 from tablepilot.profile import TableProfile, describe_tables, profile_table
@@ -52,6 +52,7 @@ from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivo
 from tablepilot.sql.requalify import requalify_columns
 from tablepilot.sql.requote import requote
 from tablepilot.sql.retarget import rename_table, retarget_single_table
+from tablepilot.sql.unasked_filters import without_unasked
 
 CANNOT_ANSWER = "CANNOT_ANSWER"
 #: when greedy decoding repeats a failed query, one sampled try at this temperature finds another
@@ -354,6 +355,7 @@ def ask_question(
     fallback: tuple[str, ResultTable] | None = None
     fallback_empty = False
     raised: set[str] = set()  # kinds of result problem already sent back
+    rewrites: dict[str, str] = {}  # a query the loop rewrote itself → the note that says how
     last_error: TablepilotError | None = None
     temperature = 0.0
     sideways_offered = False
@@ -370,7 +372,7 @@ def ask_question(
             last_error = exc
             answer.attempts.append(Attempt(sql=None, error=exc.message))
             if fallback is not None:
-                return _finish(context, answer, question, fallback[0], fallback[1], started)
+                return _finish(context, answer, question, *fallback, started, note=rewrites.get(fallback[0]))
             return _failed(answer, exc, started)  # the model itself failed: Python would fail the same way
         answer.model = llm.model  # a remote backend may learn its model name on the first call
         answer.prompt_tokens += completion.prompt_tokens
@@ -427,6 +429,12 @@ def ask_question(
                 safe_sql, result = _absolute(context, safe_sql, result, table_names, options)
             if asks_which(question) and total_label(result) is not None:
                 safe_sql, result = _rows_not_totals(context, safe_sql, result, table_names, options)
+            if found_nothing(question, safe_sql, result):
+                safe_sql, result, note = _asked_filters_only(
+                    context, safe_sql, result, question, links, table_names, options
+                )
+                if note is not None:
+                    rewrites[safe_sql] = note
         except (GuardError, QueryError) as exc:
             last_error = exc
             answer.attempts.append(Attempt(sql=sql, error=exc.message))
@@ -474,10 +482,27 @@ def ask_question(
             continue
         if empty and fallback is not None and not fallback_empty:
             break  # this try found nothing where an earlier one found something
-        return _finish(context, answer, question, safe_sql, result, started, explain=options.explain)
+        return _finish(
+            context,
+            answer,
+            question,
+            safe_sql,
+            result,
+            started,
+            explain=options.explain,
+            note=rewrites.get(safe_sql),
+        )
 
     if fallback is not None:
-        return _finish(context, answer, question, fallback[0], fallback[1], started, explain=options.explain)
+        return _finish(
+            context,
+            answer,
+            question,
+            *fallback,
+            started,
+            explain=options.explain,
+            note=rewrites.get(fallback[0]),
+        )
     err = last_error or BackendError("no answer was produced", hint="try rephrasing the question")
     sql_failed = isinstance(
         last_error, (GuardError, QueryError)
@@ -622,6 +647,29 @@ def _rows_not_totals(
     return rerun
 
 
+def _asked_filters_only(
+    context: DataContext,
+    sql: str,
+    result: ResultTable,
+    question: str,
+    links: Sequence[ValueLink],
+    table_names: list[str],
+    options: AskOptions,
+) -> tuple[str, ResultTable, str | None]:
+    """A query that found nothing, run again without its text filters on values the question never
+    names (copied from the table description). When that finds something it stands, with a note
+    that says what was dropped; else the query and result as they were."""
+    asked = functools.partial(names_value, question, links=links)
+    dropped = without_unasked(sql, asked, dialect=context.engine.dialect)
+    rerun = _rerun(context, dropped[0] if dropped else None, table_names, options)
+    if dropped is None or rerun is None or found_nothing(question, *rerun):
+        return sql, result, None
+    return (
+        *rerun,
+        f"The query first found nothing; dropped {', '.join(dropped[1])}, which the question does not mention.",
+    )
+
+
 def _lookup(engine: Engine, timeout_s: float, sql: str) -> list[list[object]]:
     return engine.execute(sql, max_rows=MAX_PIVOT_VALUES + 1, timeout_s=timeout_s).rows
 
@@ -764,8 +812,12 @@ def _finish(
     started: float,
     *,
     explain: bool = False,
+    note: str | None = None,
 ) -> Answer:
+    """``note``: how the ask loop rewrote the model's query, when it did."""
     answer.sql = sql
+    if note is not None:
+        answer.notes.append(note)
     _fill(answer, question, result, _result_display(context, sql, result))
     knowledge_hooks.finish(context.knowledge, answer, question, context.engine.dialect, explain=explain)
     answer.seconds = round(time.perf_counter() - started, 3)

@@ -1,0 +1,69 @@
+"""Dropping filters the question never asked for.
+
+A small model copies values it saw in the table description into its query: "how many games did
+the eagles win after december 1" becomes ``… WHERE "Result" = 'W 12–0' AND "Date" > '1968-12-01'``,
+and "in what year did they have an undefeated record" gains ``"Finish" = '14th APFA'``. Such a query
+finds nothing. The ask loop then runs it again without the conditions whose values the question
+does not name (no model call), keeping every condition it does name, so the answer still comes
+from SQL that says what was asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlglot import exp
+
+from tablepilot.sql.dialects import parse_sql, read_dialect
+
+#: conditions that compare a column with literal values
+_FILTERS = (exp.EQ, exp.In, exp.Like, exp.ILike)
+
+
+def _literals(condition: exp.Expr) -> list[exp.Literal] | None:
+    """The values a ``column = 'x'`` / ``IN (…)`` / ``LIKE '…'`` condition compares with; None
+    for any other condition (two columns, an expression, a subquery)."""
+    if not isinstance(condition, _FILTERS) or not isinstance(condition.this, exp.Column):
+        return None
+    values = list(condition.expressions) if isinstance(condition, exp.In) else [condition.expression]
+    if not values or not all(isinstance(v, exp.Literal) for v in values):
+        return None
+    return [v for v in values if isinstance(v, exp.Literal)]
+
+
+def _conjuncts(where: exp.Where) -> list[exp.Expr]:
+    condition = where.this
+    while isinstance(condition, exp.Paren):
+        condition = condition.this
+    return list(condition.flatten()) if isinstance(condition, exp.And) else [condition]
+
+
+def without_unasked(
+    sql: str, asked: Callable[[str], bool], *, dialect: str = "duckdb"
+) -> tuple[str, list[str]] | None:
+    """``sql`` without the text filters none of whose values ``asked`` accepts, and those filters as
+    written; None when nothing is dropped or the query does not parse.
+
+    Only conditions ANDed at the top of a WHERE are dropped, and never all of them (a count of the
+    whole table answers nothing the question asked). Number filters stay: "undefeated" is
+    ``"L" = 0`` though no 0 is in the question.
+    """
+    tree = parse_sql(sql, dialect)
+    if tree is None:
+        return None
+    write = read_dialect(dialect)
+    dropped: list[str] = []
+    for where in list(tree.find_all(exp.Where)):
+        kept, gone = [], []
+        for condition in _conjuncts(where):
+            values = _literals(condition)
+            if values and all(v.is_string for v in values) and not any(asked(v.this) for v in values):
+                gone.append(condition)
+            else:
+                kept.append(condition)
+        if gone and kept:
+            dropped.extend(c.sql(dialect=write) for c in gone)
+            where.set("this", exp.and_(*(c.copy() for c in kept)))
+    if not dropped:
+        return None
+    return tree.sql(dialect=write), dropped

@@ -1,0 +1,63 @@
+"""A query that found nothing is run again without the filters on values the question never names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tablepilot.sql.unasked_filters import without_unasked
+
+
+def asked_in(question: str) -> Callable[[str], bool]:
+    """A stand-in for linking.names_value: the value's text is in the question."""
+    return lambda value: value.strip("%").lower() in question.lower()
+
+
+def test_a_text_filter_the_question_does_not_name_is_dropped_and_the_named_ones_kept() -> None:
+    sql = 'SELECT COUNT(*) FROM "g" WHERE "Result" = \'W 12–0\' AND "Team" = \'Eagles\' AND "Date" > \'1968-12-01\''
+    dropped = without_unasked(sql, asked_in("how many games did the eagles win?"))
+    assert dropped == (
+        'SELECT COUNT(*) FROM "g" WHERE "Team" = \'Eagles\' AND "Date" > \'1968-12-01\'',
+        ["\"Result\" = 'W 12–0'"],
+    )
+
+
+def test_number_filters_stay() -> None:
+    sql = 'SELECT "Year" FROM "t" WHERE "Finish" = \'14th\' AND "L" = 0 AND "Score" IN (1, 2)'
+    assert without_unasked(sql, asked_in("which year were they undefeated?")) == (
+        'SELECT "Year" FROM "t" WHERE "L" = 0 AND "Score" IN (1, 2)',
+        ["\"Finish\" = '14th'"],
+    )
+
+
+def test_the_last_condition_of_a_where_is_never_dropped() -> None:
+    sql = 'SELECT COUNT(*) FROM "t" WHERE "Champions" = \'Spain\''
+    assert without_unasked(sql, asked_in("how many spanish champions?")) is None
+
+
+def test_conditions_under_or_and_in_lists_with_one_named_value_stay() -> None:
+    sql = (
+        "SELECT * FROM \"t\" WHERE (\"a\" = 'x' OR \"b\" = 'y') AND \"c\" IN ('named', 'other') "
+        "AND \"d\" LIKE '%Spain%'"
+    )
+    dropped = without_unasked(sql, asked_in("named"))
+    assert dropped is not None
+    assert (
+        dropped[0] == "SELECT * FROM \"t\" WHERE (\"a\" = 'x' OR \"b\" = 'y') AND \"c\" IN ('named', 'other')"
+    )
+    assert dropped[1] == ["\"d\" LIKE '%Spain%'"]
+
+
+def test_each_where_of_a_nested_query_is_judged_on_its_own() -> None:
+    sql = (
+        'SELECT "n" FROM "t" WHERE "v" = (SELECT MAX("v") FROM "t" WHERE "k" = \'a\' AND "z" = \'q\') '
+        "AND \"k\" = 'a'"
+    )
+    dropped = without_unasked(sql, asked_in("a"))
+    assert dropped is not None
+    assert dropped[0] == (
+        'SELECT "n" FROM "t" WHERE "v" = (SELECT MAX("v") FROM "t" WHERE "k" = \'a\') AND "k" = \'a\''
+    )
+
+
+def test_a_query_that_does_not_parse_is_left_alone() -> None:
+    assert without_unasked("SELECT FROM WHERE (", asked_in("")) is None
