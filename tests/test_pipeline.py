@@ -454,6 +454,14 @@ def test_first_name_is_no_question_about_row_order(sales: Path) -> None:
     assert "rowid" not in llm.prompts[0][-1].content and "rowid" in llm.prompts[1][-1].content
 
 
+def test_the_top_of_the_table_is_a_position_but_top_sales_are_not(sales: Path) -> None:
+    llm = FakeLLM([fenced('SELECT "地区" FROM "sales" LIMIT 1')] * 2)
+    with Session([sales], llm=llm) as s:
+        s.ask("what region is at the very top?")
+        s.ask("which region had the top sales?")
+    assert "rowid" in llm.prompts[0][-1].content and "rowid" not in llm.prompts[1][-1].content
+
+
 def test_a_guessed_table_name_is_pointed_at_the_only_table(sales: Path) -> None:
     llm = FakeLLM([fenced('SELECT count(*) AS n FROM "销售"')])
     with Session([sales], llm=llm) as s:
@@ -641,22 +649,28 @@ def test_a_column_under_the_wrong_joined_alias_is_mended_without_a_retry(tmp_pat
     assert a.sql is not None and "T2.first_name" in a.sql
 
 
-def test_a_question_about_the_next_row_answered_with_the_named_row_is_sent_back_once(sales: Path) -> None:
-    llm = FakeLLM(
-        [
-            fenced('SELECT "产品" FROM "sales" WHERE "地区" = \'华东\''),
-            fenced(
-                'SELECT "地区" FROM "sales" WHERE rowid = (SELECT MAX(rowid) FROM "sales" WHERE "地区" = \'华东\') + 1'
-            ),
-        ]
-    )
+def test_a_question_about_the_next_row_answered_with_the_named_row_is_run_on_the_next_row(
+    sales: Path,
+) -> None:
+    llm = FakeLLM([fenced('SELECT "地区" FROM "sales" WHERE "地区" = \'华东\'')])
     with Session([sales], llm=llm) as s:
         a = s.ask("which region is listed next after 华东?")
-    assert a.answer == ["华南"]
+    assert a.answer == ["华南"] and llm.calls == 1  # no model call for the rewrite
+    assert a.sql == (
+        'SELECT "地区" FROM "sales" WHERE rowid = (SELECT MAX(rowid) FROM "sales" WHERE "地区" = \'华东\') + 1'
+    )
+    assert "Read as after the row where \"地区\" = '华东', in the file's order." in a.notes
+
+
+def test_a_next_row_question_about_the_last_row_is_sent_back_once(sales: Path) -> None:
+    llm = FakeLLM([fenced('SELECT "产品" FROM "sales" WHERE "地区" = \'华北\'')] * 2)
+    with Session([sales], llm=llm) as s:
+        a = s.ask("which product is listed next after 华北?")
+    assert a.answer == ["电脑"] and llm.calls == 2  # nothing after the last row: the model is asked
     request = llm.prompts[1][-1].content
-    assert "the row after the one where \"地区\" = '华东'" in request and "returned '手机'" in request
+    assert "the row after the one where \"地区\" = '华北'" in request and "returned '电脑'" in request
     assert (
-        'SELECT "产品" FROM "sales" WHERE rowid = (SELECT MAX(rowid) FROM "sales" WHERE "地区" = \'华东\') + 1'
+        'SELECT "产品" FROM "sales" WHERE rowid = (SELECT MAX(rowid) FROM "sales" WHERE "地区" = \'华北\') + 1'
         in request
     )
 
@@ -783,7 +797,7 @@ def test_a_difference_between_two_values_is_answered_as_its_size(sales: Path) ->
     assert len(llm.prompts) == 2  # no model call for the rewrite
 
 
-def test_rows_after_a_named_one_counted_by_alphabet_are_sent_back_to_the_row_order(tmp_path: Path) -> None:
+def test_rows_after_a_named_one_counted_by_alphabet_are_counted_in_the_row_order(tmp_path: Path) -> None:
     p = tmp_path / "events.csv"
     p.write_text("Event,Year\nBirth,1\nZeal,20\nCrucifixion,33\nAscension,33\nBaptism,33\n", encoding="utf-8")
     llm = FakeLLM(
@@ -796,10 +810,11 @@ def test_rows_after_a_named_one_counted_by_alphabet_are_sent_back_to_the_row_ord
         ]
     )
     with Session([p], llm=llm) as s:
-        assert s.ask("how many events came after the crucifixion?").answer == ["2"]
-    request = llm.prompts[1][-1].content
-    assert "compared \"Event\" > 'Crucifixion' as text, which is alphabetical order" in request
-    assert 'SELECT COUNT(*) FROM "events" WHERE rowid > (SELECT MAX(rowid)' in request
+        a = s.ask("how many events came after the crucifixion?")
+    assert a.answer == ["2"] and llm.calls == 1  # counted in the file's order, no model call
+    assert a.sql is not None and a.sql.startswith(
+        'SELECT COUNT(*) FROM "events" WHERE rowid > (SELECT MAX(rowid)'
+    )
 
 
 def test_which_one_among_the_top_n_needs_two_orderings(tmp_path: Path) -> None:

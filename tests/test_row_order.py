@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tablepilot.row_order import neighbour_direction, neighbour_request, uses_row_order
+from tablepilot.row_order import neighbour_direction, neighbour_request, neighbour_sql, uses_row_order
 from tablepilot.sql.text_filters import TextFilter
 
 
@@ -74,3 +74,22 @@ def test_request_for_a_count_before_a_row() -> None:
         "returned '1'",
     )
     assert 'SELECT COUNT(*) FROM "results" WHERE rowid < (SELECT MIN(rowid) FROM "results"' in request
+
+
+def test_the_neighbour_query_carries_the_selected_column_or_counts() -> None:
+    named = TextFilter("t", "Title", "Get Lost")
+    assert neighbour_sql(
+        "what album came next after get lost?",
+        'SELECT "Album" FROM "t" WHERE "Title" = \'Get Lost\'',
+        named,
+        "after",
+    ) == (
+        'SELECT "Album" FROM "t" WHERE rowid = (SELECT MAX(rowid) FROM "t" WHERE "Title" = \'Get Lost\') + 1'
+    )
+    assert neighbour_sql("how many albums came before get lost?", "SELECT 1", named, "before") == (
+        'SELECT COUNT(*) FROM "t" WHERE rowid < (SELECT MIN(rowid) FROM "t" WHERE "Title" = \'Get Lost\')'
+    )
+    # nothing plain to carry over: no query of its own, the model is asked instead
+    assert (
+        neighbour_sql("what came after get lost?", 'SELECT UPPER("Album") FROM "t"', named, "after") is None
+    )

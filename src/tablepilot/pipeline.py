@@ -37,11 +37,13 @@ from tablepilot.python_path import PythonRunner, ask_with_python
 from tablepilot.result_checks import (
     TOTALS_SUFFIX,
     found_nothing,
+    neighbour_case,
     result_problem,
     total_label,
     totals_table,
     value_of,
 )
+from tablepilot.row_order import neighbour_sql
 from tablepilot.sideways import named_labels, sideways_data, sideways_labels, sideways_name
 from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_negative_value
 from tablepilot.sql.extract import extract_sql
@@ -168,6 +170,7 @@ ORDER_HINTS = {"duckdb": "Row order of the file: ORDER BY rowid (first row first
 _POSITION = re.compile(
     r"(?i)\b(first|last)\b(?!\s+names?\b)"  # "first name" is no position
     r"|\b(next|previous|before|after|above|below|listed|preceding|following|top of|bottom)\b"
+    r"|\b(at|on) the (very )?top\b"
     r"|第一|最后|上一|下一|前一|后一|之前|之后|排在"
 )
 
@@ -429,6 +432,12 @@ def ask_question(
                 safe_sql, result = _absolute(context, safe_sql, result, table_names, options)
             if asks_which(question) and total_label(result) is not None:
                 safe_sql, result = _rows_not_totals(context, safe_sql, result, table_names, options)
+            if _rows_in_file_order(context):
+                safe_sql, result, note = _neighbour_row(
+                    context, safe_sql, result, question, table_names, options
+                )
+                if note is not None:
+                    rewrites[safe_sql] = note
             if found_nothing(question, safe_sql, result):
                 safe_sql, result, note = _asked_filters_only(
                     context, safe_sql, result, question, links, table_names, options
@@ -645,6 +654,27 @@ def _rows_not_totals(
     if rerun is None or not rerun[1].rows or total_label(rerun[1]) is not None:
         return sql, result
     return rerun
+
+
+def _neighbour_row(
+    context: DataContext,
+    sql: str,
+    result: ResultTable,
+    question: str,
+    table_names: list[str],
+    options: AskOptions,
+) -> tuple[str, ResultTable, str | None]:
+    """A question about the row after/before a named one that the query answered with the named
+    row (or nothing): the same column from the next (previous) row in the file's order, with a note
+    that says so, when that finds something; else the query and result as they were."""
+    values = functools.partial(_column_values, context.engine, options.timeout_s)
+    case = neighbour_case(question, sql, result, values, context.engine.dialect)
+    moved = neighbour_sql(question, sql, case.named, case.direction, context.engine.dialect) if case else None
+    rerun = _rerun(context, moved, table_names, options)
+    if case is None or rerun is None or found_nothing(question, *rerun):
+        return sql, result, None
+    where = f"{quote_ident(case.named.column)} = {quote_literal(case.named.value)}"
+    return *rerun, f"Read as {case.direction} the row where {where}, in the file's order."
 
 
 def _asked_filters_only(

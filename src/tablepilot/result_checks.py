@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from tablepilot.answer import ResultTable, is_number
 from tablepilot.answer_text import asked_parts, asks_named_thing, asks_which, asks_yes_no, names_column
@@ -20,9 +21,9 @@ from tablepilot.cells import parse_date, parse_number
 from tablepilot.comparison import answers_each, answers_one_of, compared_values, wants_each
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.linking import ValueIndex, ValueLink, normalize
-from tablepilot.row_order import neighbour_direction, neighbour_request, uses_row_order
+from tablepilot.row_order import Direction, neighbour_direction, neighbour_request, uses_row_order
 from tablepilot.sql.name_hints import table_names, used_columns
-from tablepilot.sql.text_filters import text_comparisons, text_filters
+from tablepilot.sql.text_filters import TextFilter, text_comparisons, text_filters
 from tablepilot.tidy.totals import total_kind
 
 #: the distinct values of (table, column), most frequent first; None when they cannot be read
@@ -58,9 +59,9 @@ def result_problem(
     rows are in a meaningful order that DuckDB's rowid keeps (one file's table, not a database).
     ``columns``: each table's column names."""
     if row_order and "position" not in raised and values is not None:
-        neighbour = _neighbour_problem(question, sql, result, values, dialect)
-        if neighbour is not None:
-            return neighbour
+        case = neighbour_case(question, sql, result, values, dialect)
+        if case is not None:
+            return Problem("position", neighbour_request(question, sql, *case, dialect))
     if found_nothing(question, sql, result):
         if "empty" in raised:
             return None
@@ -84,11 +85,20 @@ def result_problem(
     )
 
 
-def _neighbour_problem(
+class Neighbour(NamedTuple):
+    """A query that answered a question about the row after/before a named one with the named row."""
+
+    named: TextFilter  # the filter that picks out the named row
+    direction: Direction
+    found: str  # what the query did, in words
+
+
+def neighbour_case(
     question: str, sql: str, result: ResultTable, values: ColumnValues, dialect: str
-) -> Problem | None:
+) -> Neighbour | None:
     """A question about the row after/before a named one, answered with nothing or one row by a
-    query that filters to the named row instead of moving from it (DuckDB's rowid keeps the order)."""
+    query that filters to the named row instead of moving from it, or that compares text with
+    ``>``/``<`` (alphabetical order); None otherwise. DuckDB's rowid keeps the rows' order."""
     direction = neighbour_direction(question)
     if direction is None or asks_yes_no(question):
         return None
@@ -100,7 +110,7 @@ def _neighbour_problem(
                 f"compared {quote_ident(compared.column)} {op} {quote_literal(compared.value)} as text, "
                 "which is alphabetical order"
             )
-            return Problem("position", neighbour_request(question, sql, compared, direction, found, dialect))
+            return Neighbour(compared, direction, found)
     nothing = found_nothing(question, sql, result)
     if not nothing and len(result.rows) != 1:
         return None
@@ -113,7 +123,7 @@ def _neighbour_problem(
     found = (
         "found nothing" if nothing else "returned " + ", ".join(quote_literal(str(v)[:60]) for v in shown[:3])
     )
-    return Problem("position", neighbour_request(question, sql, named, direction, found, dialect))
+    return Neighbour(named, direction, found)
 
 
 def _is_words(text: str) -> bool:

@@ -72,26 +72,37 @@ def _selected_column(sql: str, dialect: str) -> str | None:
     return None
 
 
+def neighbour_sql(
+    question: str, sql: str, named: TextFilter, direction: Direction, dialect: str = "duckdb"
+) -> str | None:
+    """The query for the row(s) ``direction`` the one ``named`` picks out, in the table's order:
+    the column ``sql`` selected, from the next (previous) row, or for "how many" the count of the
+    rows after (before) it; None when ``sql`` selects no plain column to carry over."""
+    target = _selected_column(sql, dialect)
+    counting = bool(_HOW_MANY.search(question))
+    return _shape(named, direction, counting, quote_ident(target or "")) if target or counting else None
+
+
+def _shape(named: TextFilter, direction: Direction, counting: bool, selected: str) -> str:
+    table, column = quote_ident(named.table), quote_ident(named.column)
+    anchor = (
+        f"(SELECT {'MAX' if direction == 'after' else 'MIN'}(rowid) FROM {table} "
+        f"WHERE {column} = {quote_literal(named.value)})"
+    )
+    if counting:
+        return f"SELECT COUNT(*) FROM {table} WHERE rowid {'>' if direction == 'after' else '<'} {anchor}"
+    return f"SELECT {selected} FROM {table} WHERE rowid = {anchor} {'+' if direction == 'after' else '-'} 1"
+
+
 def neighbour_request(
     question: str, sql: str, named: TextFilter, direction: Direction, found: str, dialect: str = "duckdb"
 ) -> str:
     """What to tell the model whose query about the row named by ``named`` ``found`` the wrong thing."""
-    table, column = quote_ident(named.table), quote_ident(named.column)
-    value = quote_literal(named.value)
-    anchor = (
-        f"(SELECT {'MAX' if direction == 'after' else 'MIN'}(rowid) FROM {table} WHERE {column} = {value})"
-    )
-    sign = "+" if direction == "after" else "-"
     counting = bool(_HOW_MANY.search(question))
-    if counting:
-        compare = ">" if direction == "after" else "<"
-        example = f"SELECT COUNT(*) FROM {table} WHERE rowid {compare} {anchor}"
-    else:
-        target = _selected_column(sql, dialect)
-        shown = quote_ident(target) if target else '"…"'
-        example = f"SELECT {shown} FROM {table} WHERE rowid = {anchor} {sign} 1"
+    target = _selected_column(sql, dialect)
+    example = _shape(named, direction, counting, quote_ident(target) if target else '"…"')
     return (
         f"The question asks about the row{'s' if counting else ''} {direction} the one "
-        f"where {column} = {value}, in the table's order, but that query {found}. The table's order is "
-        f"rowid, e.g. {example}. Write the query for the question."
+        f"where {quote_ident(named.column)} = {quote_literal(named.value)}, in the table's order, but "
+        f"that query {found}. The table's order is rowid, e.g. {example}. Write the query for the question."
     )
