@@ -877,3 +877,24 @@ def test_a_filter_on_a_value_the_question_never_names_is_dropped_when_nothing_is
     assert any("dropped \"Finish\" = '14th APFA'" in n for n in a.notes)
     assert len(llm.prompts) == 3  # none for the rewrite; the other question's first try and its retry
     assert named.answer == [] and named.sql == copied
+
+
+def test_a_typo_copied_into_a_filter_is_read_as_the_one_cell_spelt_nearly_the_same(tmp_path: Path) -> None:
+    p = tmp_path / "employers.csv"
+    p.write_text(
+        "Employer,Employees\nFremont School District 79,574\nFremont School District 78,120\n"
+        "Mundelein Elementary School District 75,500\n",
+        encoding="utf-8",
+    )
+    query = (
+        'SELECT (SELECT "Employees" FROM "employers" WHERE "Employer" = \'Mundelein Elementary School District 75\') - '
+        '(SELECT "Employees" FROM "employers" WHERE "Employer" = \'Fremon School District 79\')'
+    )
+    llm = FakeLLM([fenced(query)])
+    with Session([p], llm=llm) as s:
+        a = s.ask(
+            "what is the difference between the employees of mundelein elementary school district 75 and fremon school district 79?"
+        )
+    assert a.answer == ["74"] and llm.calls == 1  # respelt, then given as a size: no model call
+    assert a.sql is not None and "'Fremont School District 79'" in a.sql and a.sql.startswith("SELECT ABS(")
+    assert "read 'Fremon School District 79' as 'Fremont School District 79'" in " ".join(a.notes)

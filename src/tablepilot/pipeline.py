@@ -17,7 +17,6 @@ from tablepilot.answer import Answer, Attempt, ResultTable, json_cell
 from tablepilot.answer_text import (
     Display,
     answer_values,
-    asks_which,
     compose_text,
     question_language,
 )
@@ -29,32 +28,24 @@ from tablepilot.engines.joins import join_lines
 from tablepilot.errors import BackendError, GuardError, QueryError, SandboxError, TablepilotError
 from tablepilot.knowledge import hooks as knowledge_hooks
 from tablepilot.knowledge.model import Knowledge
-from tablepilot.linking import ValueIndex, ValueLink, names_value
+from tablepilot.linking import ValueIndex, ValueLink
 from tablepilot.llm.base import LLM, Message
+from tablepilot.mending import Rerunner, checked, column_values, mend
 from tablepilot.method_choice import Method, choose_method
 from tablepilot.profile import TableProfile, describe_tables, profile_table
 from tablepilot.python_path import PythonRunner, ask_with_python
 from tablepilot.result_checks import (
-    TOTALS_SUFFIX,
     found_nothing,
-    neighbour_case,
     result_problem,
-    total_label,
-    totals_table,
     value_of,
 )
-from tablepilot.row_order import neighbour_sql
 from tablepilot.sideways import named_labels, sideways_data, sideways_labels, sideways_name
-from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_negative_value
 from tablepilot.sql.extract import extract_sql
-from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.lineage import passthrough_columns
 from tablepilot.sql.name_hints import close_columns, tables_in
 from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivot
 from tablepilot.sql.requalify import requalify_columns
 from tablepilot.sql.requote import requote
-from tablepilot.sql.retarget import rename_table, retarget_single_table
-from tablepilot.sql.unasked_filters import without_unasked
 
 CANNOT_ANSWER = "CANNOT_ANSWER"
 #: when greedy decoding repeats a failed query, one sampled try at this temperature finds another
@@ -358,7 +349,7 @@ def ask_question(
     fallback: tuple[str, ResultTable] | None = None
     fallback_empty = False
     raised: set[str] = set()  # kinds of result problem already sent back
-    rewrites: dict[str, str] = {}  # a query the loop rewrote itself → the note that says how
+    rewrites: dict[str, list[str]] = {}  # a query the loop mended itself → the notes that say how
     last_error: TablepilotError | None = None
     temperature = 0.0
     sideways_offered = False
@@ -375,7 +366,9 @@ def ask_question(
             last_error = exc
             answer.attempts.append(Attempt(sql=None, error=exc.message))
             if fallback is not None:
-                return _finish(context, answer, question, *fallback, started, note=rewrites.get(fallback[0]))
+                return _finish(
+                    context, answer, question, *fallback, started, notes=rewrites.get(fallback[0], ())
+                )
             return _failed(answer, exc, started)  # the model itself failed: Python would fail the same way
         answer.model = llm.model  # a remote backend may learn its model name on the first call
         answer.prompt_tokens += completion.prompt_tokens
@@ -422,28 +415,18 @@ def ask_question(
             mended = requote(sql, known_names)
             if len(table_names) > 1:  # a column under the wrong joined table's alias
                 mended = requalify_columns(mended, table_columns, dialect=context.engine.dialect) or mended
-            safe_sql = _checked(mended, context.engine.dialect, table_names)
+            safe_sql = checked(mended, context.engine.dialect, table_names)
             if context.engine.dialect == "duckdb" and is_dynamic_pivot(safe_sql):
                 lookup = functools.partial(_lookup, context.engine, options.timeout_s)
-                safe_sql = _checked(static_pivot(safe_sql, lookup), "duckdb", table_names)
+                safe_sql = checked(static_pivot(safe_sql, lookup), "duckdb", table_names)
             say("running")
             result = context.engine.execute(safe_sql, max_rows=options.max_rows, timeout_s=options.timeout_s)
-            if is_negative_value(result) and asks_size_of_difference(question):
-                safe_sql, result = _absolute(context, safe_sql, result, table_names, options)
-            if asks_which(question) and total_label(result) is not None:
-                safe_sql, result = _rows_not_totals(context, safe_sql, result, table_names, options)
-            if _rows_in_file_order(context):
-                safe_sql, result, note = _neighbour_row(
-                    context, safe_sql, result, question, table_names, options
-                )
-                if note is not None:
-                    rewrites[safe_sql] = note
-            if found_nothing(question, safe_sql, result):
-                safe_sql, result, note = _asked_filters_only(
-                    context, safe_sql, result, question, links, table_names, options
-                )
-                if note is not None:
-                    rewrites[safe_sql] = note
+            runner = Rerunner(
+                context.engine, table_names, options.max_rows, options.timeout_s, _rows_in_file_order(context)
+            )
+            safe_sql, result, mend_notes = mend(question, safe_sql, result, links, runner)
+            if mend_notes:
+                rewrites[safe_sql] = mend_notes
         except (GuardError, QueryError) as exc:
             last_error = exc
             answer.attempts.append(Attempt(sql=sql, error=exc.message))
@@ -470,7 +453,7 @@ def ask_question(
         empty = found_nothing(question, safe_sql, result)
         problem = None
         if calls < allowed:  # each kind of problem is sent back once
-            values = functools.partial(_column_values, context.engine, options.timeout_s)
+            values = functools.partial(column_values, context.engine, options.timeout_s)
             problem = result_problem(
                 question,
                 safe_sql,
@@ -499,7 +482,7 @@ def ask_question(
             result,
             started,
             explain=options.explain,
-            note=rewrites.get(safe_sql),
+            notes=rewrites.get(safe_sql, ()),
         )
 
     if fallback is not None:
@@ -510,7 +493,7 @@ def ask_question(
             *fallback,
             started,
             explain=options.explain,
-            note=rewrites.get(fallback[0]),
+            notes=rewrites.get(fallback[0], ()),
         )
     err = last_error or BackendError("no answer was produced", hint="try rephrasing the question")
     sql_failed = isinstance(
@@ -581,19 +564,6 @@ def _python_answer(
     return answer
 
 
-def _checked(sql: str, dialect: str, tables: list[str]) -> str:
-    """The guard, after pointing a wrongly named table at the only table loaded (if that is all)."""
-    try:
-        return check_readonly(sql, dialect=dialect, tables=tables)
-    except GuardError as exc:
-        if exc.data.get("reason") != "unknown_table" or len(tables) != 1:
-            raise  # only a wrong table name is mended (a query too deep to parse must not be parsed again)
-        fixed = retarget_single_table(sql, tables[0], dialect=dialect)
-        if fixed is None:
-            raise
-        return check_readonly(fixed, dialect=dialect, tables=tables)
-
-
 def _rows_in_file_order(context: DataContext) -> bool:
     """One file's rows (a sheet, a CSV and its split-off totals) keep the file's order in DuckDB's
     rowid, and questions lean on it; a database's tables (foreign keys, one file each) have none."""
@@ -601,102 +571,6 @@ def _rows_in_file_order(context: DataContext) -> bool:
         context.engine.dialect == "duckdb"
         and not getattr(context.engine, "foreign_keys", ())
         and len({t.source for t in context.tables}) == 1
-    )
-
-
-def _column_values(engine: Engine, timeout_s: float, table: str, column: str) -> list[str] | None:
-    """Up to 500 distinct texts of a column, most frequent first (None if they cannot be read)."""
-    ident = quote_ident(column)
-    sql = (
-        f"SELECT CAST({ident} AS VARCHAR) FROM {quote_ident(table)} WHERE {ident} IS NOT NULL "
-        f"GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 500"
-    )
-    try:
-        return [str(row[0]) for row in engine.execute(sql, max_rows=500, timeout_s=timeout_s).rows]
-    except TablepilotError:
-        return None
-
-
-def _rerun(
-    context: DataContext, sql: str | None, table_names: list[str], options: AskOptions
-) -> tuple[str, ResultTable] | None:
-    """A query the ask loop rewrote itself, through the guard and run; None when there is none or it
-    fails (the result it was meant to mend then stands)."""
-    if sql is None:
-        return None
-    try:
-        checked = _checked(sql, context.engine.dialect, table_names)
-        return checked, context.engine.execute(
-            checked, max_rows=options.max_rows, timeout_s=options.timeout_s
-        )
-    except (GuardError, QueryError):
-        return None
-
-
-def _absolute(
-    context: DataContext, sql: str, result: ResultTable, table_names: list[str], options: AskOptions
-) -> tuple[str, ResultTable]:
-    """The query as ABS(…) and its result, when "the difference between A and B" came out negative;
-    else the query and result as they were."""
-    return _rerun(context, absolute_sql(sql, context.engine.dialect), table_names, options) or (sql, result)
-
-
-def _rows_not_totals(
-    context: DataContext, sql: str, result: ResultTable, table_names: list[str], options: AskOptions
-) -> tuple[str, ResultTable]:
-    """ "Which district has the greatest total" answered from ``<name>_totals`` (the question said
-    "total"): the same query on ``<name>``, the rows themselves, when that finds a row."""
-    dialect = context.engine.dialect
-    totals = totals_table(sql, dialect)
-    main = next((t for t in table_names if totals and t.casefold() == totals[: -len(TOTALS_SUFFIX)]), None)
-    swapped = rename_table(sql, totals, main, dialect=dialect) if totals and main else None
-    rerun = _rerun(context, swapped, table_names, options)
-    if rerun is None or not rerun[1].rows or total_label(rerun[1]) is not None:
-        return sql, result
-    return rerun
-
-
-def _neighbour_row(
-    context: DataContext,
-    sql: str,
-    result: ResultTable,
-    question: str,
-    table_names: list[str],
-    options: AskOptions,
-) -> tuple[str, ResultTable, str | None]:
-    """A question about the row after/before a named one that the query answered with the named
-    row (or nothing): the same column from the next (previous) row in the file's order, with a note
-    that says so, when that finds something; else the query and result as they were."""
-    values = functools.partial(_column_values, context.engine, options.timeout_s)
-    case = neighbour_case(question, sql, result, values, context.engine.dialect)
-    moved = neighbour_sql(question, sql, case.named, case.direction, context.engine.dialect) if case else None
-    rerun = _rerun(context, moved, table_names, options)
-    if case is None or rerun is None or found_nothing(question, *rerun):
-        return sql, result, None
-    where = f"{quote_ident(case.named.column)} = {quote_literal(case.named.value)}"
-    return *rerun, f"Read as {case.direction} the row where {where}, in the file's order."
-
-
-def _asked_filters_only(
-    context: DataContext,
-    sql: str,
-    result: ResultTable,
-    question: str,
-    links: Sequence[ValueLink],
-    table_names: list[str],
-    options: AskOptions,
-) -> tuple[str, ResultTable, str | None]:
-    """A query that found nothing, run again without its text filters on values the question never
-    names (copied from the table description). When that finds something it stands, with a note
-    that says what was dropped; else the query and result as they were."""
-    asked = functools.partial(names_value, question, links=links)
-    dropped = without_unasked(sql, asked, dialect=context.engine.dialect)
-    rerun = _rerun(context, dropped[0] if dropped else None, table_names, options)
-    if dropped is None or rerun is None or found_nothing(question, *rerun):
-        return sql, result, None
-    return (
-        *rerun,
-        f"The query first found nothing; dropped {', '.join(dropped[1])}, which the question does not mention.",
     )
 
 
@@ -827,7 +701,7 @@ def answer_sql(context: DataContext, question: str, sql: str, options: AskOption
     started = time.perf_counter()
     answer = Answer(question=question.strip(), backend="user", model="")
     table_names = [t.name for t in context.tables]
-    safe_sql = _checked(sql.strip(), context.engine.dialect, table_names)
+    safe_sql = checked(sql.strip(), context.engine.dialect, table_names)
     result = context.engine.execute(safe_sql, max_rows=options.max_rows, timeout_s=options.timeout_s)
     answer.attempts.append(Attempt(sql=safe_sql))
     return _finish(context, answer, answer.question, safe_sql, result, started, explain=options.explain)
@@ -842,12 +716,11 @@ def _finish(
     started: float,
     *,
     explain: bool = False,
-    note: str | None = None,
+    notes: Sequence[str] = (),
 ) -> Answer:
-    """``note``: how the ask loop rewrote the model's query, when it did."""
+    """``notes``: how the ask loop mended the model's query, when it did."""
     answer.sql = sql
-    if note is not None:
-        answer.notes.append(note)
+    answer.notes.extend(notes)
     _fill(answer, question, result, _result_display(context, sql, result))
     knowledge_hooks.finish(context.knowledge, answer, question, context.engine.dialect, explain=explain)
     answer.seconds = round(time.perf_counter() - started, 3)

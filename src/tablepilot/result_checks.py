@@ -398,7 +398,7 @@ def _one_value_wanted(question: str) -> bool:
 _EVERY_ROW = re.compile(
     r"(?i)\b(each|per|every|all|others?|rest|compared?|rank(ed|ing)?)\b|各|每|所有|全部|其余|相比|比较|排名|排第"
 )
-_TEXT_EQUALS = re.compile(r"=\s*'[^']*'")
+_TEXT_EQUALS = re.compile(r"(?:=|\bI?LIKE)\s*'[^']*'", re.IGNORECASE)
 #: a quoted column compared with text: ``"项目名称" IN ('A', 'B')``, ``"Driver" = 'Li Wei'``
 _TEXT_COMPARED = re.compile(r'"([^"]+)"\s*(?:=|(?:NOT\s+)?I?LIKE|IN\s*\()\s*\'', re.IGNORECASE)
 _EQUALS_TEXT = re.compile(r'"([^"]+)"\s*=\s*\'((?:[^\']|\'\')*)\'')
@@ -435,6 +435,35 @@ def _absent_values(sql: str, values: ColumnValues, dialect: str) -> str:
             + "."
         )
     return "".join(notes[:2])
+
+
+#: how alike a filter value and a cell must be (difflib ratio, normalised) to read one as the other
+_TYPO_RATIO = 0.9
+_DIGITS = re.compile(r"\d+")
+
+
+def closest_spellings(sql: str, values: ColumnValues, dialect: str) -> dict[tuple[str, str], str]:
+    """For each text filter whose value its column does not hold: the one cell spelt nearly the
+    same ("Fremon School District 79" → 'Fremont School District 79', 'brazil' → 'Brazil'), keyed
+    by (column, value). Never a cell with other numbers in it ('2008 season' is no typo of
+    '2009 season'), nor when two cells are as near."""
+    out: dict[tuple[str, str], str] = {}
+    for table, column, value in text_filters(sql, dialect=dialect):
+        held = values(table, column)
+        if not held or value in held:
+            continue
+        wanted, digits = normalize(value), _DIGITS.findall(value)
+        scored = sorted(
+            (
+                (difflib.SequenceMatcher(None, wanted, normalize(cell)).ratio(), cell)
+                for cell in held
+                if _DIGITS.findall(cell) == digits
+            ),
+            reverse=True,
+        )
+        if scored and scored[0][0] >= _TYPO_RATIO and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+            out[(column, value)] = scored[0][1]
+    return out
 
 
 def _only_numbers(result: ResultTable) -> bool:

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from sqlglot import exp
 
-from tablepilot.sql.dialects import parse_sql
+from tablepilot.sql.dialects import parse_sql, read_dialect
 
 
 class TextFilter(NamedTuple):
@@ -63,6 +63,27 @@ def text_filters(sql: str, *, dialect: str = "duckdb") -> list[TextFilter]:
             if isinstance(literal, exp.Literal) and literal.is_string:
                 out.append(TextFilter(table, column.name, literal.this))
     return list(dict.fromkeys(out))
+
+
+def respelled(sql: str, spellings: dict[tuple[str, str], str], *, dialect: str = "duckdb") -> str | None:
+    """``sql`` with each ``column = 'text'`` / ``IN ('text', …)`` whose (column, text) is a key of
+    ``spellings`` comparing with its value instead; None when nothing changes or it does not parse."""
+    tree = parse_sql(sql, dialect)
+    if tree is None:
+        return None
+    changed = False
+    for node in tree.find_all(exp.EQ, exp.In):
+        column = node.this
+        literals = list(node.expressions) if isinstance(node, exp.In) else [node.expression]
+        if not isinstance(column, exp.Column):
+            continue
+        for literal in literals:
+            if isinstance(literal, exp.Literal) and literal.is_string:
+                new = spellings.get((column.name, literal.this))
+                if new is not None:
+                    literal.replace(exp.Literal.string(new))
+                    changed = True
+    return tree.sql(dialect=read_dialect(dialect)) if changed else None
 
 
 _ORDERING = {exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}

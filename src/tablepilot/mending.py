@@ -1,0 +1,195 @@
+"""The ask loop's own rewrites of a query that ran: mended without a model call.
+
+Some wrong results have one plain cause that the query itself shows: a typo of the question copied
+into a filter, a filter on a value the question never names, the named row answered where the row
+after it was asked, a difference that came out negative, a total row picked as "which". Each
+rewrite here runs the mended query through the guard again and stands only when it finds what the
+model's query missed; a note says what was changed, so the answer stays traceable to the SQL.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from tablepilot.answer import ResultTable
+from tablepilot.answer_text import asks_which
+from tablepilot.data.names import quote_ident, quote_literal
+from tablepilot.engines.base import Engine
+from tablepilot.errors import GuardError, QueryError, TablepilotError
+from tablepilot.linking import ValueLink, names_value
+from tablepilot.result_checks import (
+    TOTALS_SUFFIX,
+    closest_spellings,
+    found_nothing,
+    neighbour_case,
+    total_label,
+    totals_table,
+)
+from tablepilot.row_order import neighbour_sql
+from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_negative_value
+from tablepilot.sql.guard import check_readonly
+from tablepilot.sql.retarget import rename_table, retarget_single_table
+from tablepilot.sql.text_filters import respelled
+from tablepilot.sql.unasked_filters import without_unasked
+
+
+def checked(sql: str, dialect: str, tables: Sequence[str]) -> str:
+    """The guard, after pointing a wrongly named table at the only table loaded (if that is all)."""
+    try:
+        return check_readonly(sql, dialect=dialect, tables=list(tables))
+    except GuardError as exc:
+        if exc.data.get("reason") != "unknown_table" or len(tables) != 1:
+            raise  # only a wrong table name is mended (a query too deep to parse must not be parsed again)
+        fixed = retarget_single_table(sql, tables[0], dialect=dialect)
+        if fixed is None:
+            raise
+        return check_readonly(fixed, dialect=dialect, tables=list(tables))
+
+
+def column_values(engine: Engine, timeout_s: float, table: str, column: str) -> list[str] | None:
+    """Up to 500 distinct texts of a column, most frequent first (None if they cannot be read)."""
+    ident = quote_ident(column)
+    sql = (
+        f"SELECT CAST({ident} AS VARCHAR) FROM {quote_ident(table)} WHERE {ident} IS NOT NULL "
+        f"GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 500"
+    )
+    try:
+        return [str(row[0]) for row in engine.execute(sql, max_rows=500, timeout_s=timeout_s).rows]
+    except TablepilotError:
+        return None
+
+
+@dataclass(frozen=True)
+class Rerunner:
+    """Where a rewritten query runs: the engine, the tables the guard allows, the loop's limits."""
+
+    engine: Engine
+    tables: Sequence[str]
+    max_rows: int
+    timeout_s: float
+    #: the rows keep one file's order in DuckDB's rowid (questions about the next row lean on it)
+    file_order: bool
+
+    def run(self, sql: str | None) -> tuple[str, ResultTable] | None:
+        """``sql`` through the guard and run; None when there is none or it fails (the result it
+        was meant to mend then stands)."""
+        if sql is None:
+            return None
+        try:
+            safe = checked(sql, self.engine.dialect, self.tables)
+            return safe, self.engine.execute(safe, max_rows=self.max_rows, timeout_s=self.timeout_s)
+        except (GuardError, QueryError):
+            return None
+
+    def values(self, table: str, column: str) -> list[str] | None:
+        return column_values(self.engine, self.timeout_s, table, column)
+
+
+#: a rewrite: the mended query, its result and a note; None when it does not apply or finds no better
+Rewrite = Callable[
+    [str, str, ResultTable, Sequence[ValueLink], Rerunner], "tuple[str, ResultTable, str] | None"
+]
+
+
+def _found(question: str, rerun: tuple[str, ResultTable] | None) -> tuple[str, ResultTable] | None:
+    return rerun if rerun is not None and not found_nothing(question, *rerun) else None
+
+
+def respell_filters(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """Found nothing: each text filter value its column does not hold, spelt as the one cell nearly
+    the same (a typo of the question copied into the query: 'Fremon School District 79')."""
+    if not found_nothing(question, sql, result):
+        return None
+    spellings = closest_spellings(sql, runner.values, runner.engine.dialect)
+    rerun = _found(question, runner.run(respelled(sql, spellings, dialect=runner.engine.dialect)))
+    if rerun is None:
+        return None
+    read = ", ".join(f"{quote_literal(old)} as {quote_literal(new)}" for (_, old), new in spellings.items())
+    return *rerun, f"The query first found nothing; read {read}, the nearest value in the data."
+
+
+def next_row(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """A question about the row after/before a named one that the query answered with the named row
+    (or nothing): the column it selected, from the next (previous) row in the file's order."""
+    if not runner.file_order:
+        return None
+    dialect = runner.engine.dialect
+    case = neighbour_case(question, sql, result, runner.values, dialect)
+    if case is None:
+        return None
+    rerun = _found(question, runner.run(neighbour_sql(question, sql, case.named, case.direction, dialect)))
+    if rerun is None:
+        return None
+    where = f"{quote_ident(case.named.column)} = {quote_literal(case.named.value)}"
+    return *rerun, f"Read as {case.direction} the row where {where}, in the file's order."
+
+
+def drop_unasked_filters(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """Found nothing: the query without its text filters on values the question never names (copied
+    from the table description: 'W 12–0', '14th APFA')."""
+    if not found_nothing(question, sql, result):
+        return None
+    asked = functools.partial(names_value, question, links=links)
+    dropped = without_unasked(sql, asked, dialect=runner.engine.dialect)
+    rerun = _found(question, runner.run(dropped[0] if dropped else None))
+    if dropped is None or rerun is None:
+        return None
+    gone = ", ".join(dropped[1])
+    return *rerun, f"The query first found nothing; dropped {gone}, which the question does not mention."
+
+
+def absolute_difference(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "The difference between A and B" that came out negative: the query as ABS(…)."""
+    if not (is_negative_value(result) and asks_size_of_difference(question)):
+        return None
+    rerun = runner.run(absolute_sql(sql, runner.engine.dialect))
+    return None if rerun is None else (*rerun, "A difference is given as its size (ABS).")
+
+
+def rows_not_totals(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "Which district has the greatest total" answered with a total row of ``<name>_totals``: the
+    same query on ``<name>``, the rows themselves, when that finds a row."""
+    if not (asks_which(question) and total_label(result) is not None):
+        return None
+    dialect = runner.engine.dialect
+    totals = totals_table(sql, dialect)
+    main = next((t for t in runner.tables if totals and t.casefold() == totals[: -len(TOTALS_SUFFIX)]), None)
+    rerun = runner.run(rename_table(sql, totals, main, dialect=dialect) if totals and main else None)
+    if rerun is None or not rerun[1].rows or total_label(rerun[1]) is not None:
+        return None
+    return *rerun, f"Answered from the rows of {quote_ident(main or '')}, not its total rows."
+
+
+#: in order: a typo before dropping the filter it is in; the row order before dropping filters
+REWRITES: tuple[Rewrite, ...] = (
+    respell_filters,
+    next_row,
+    drop_unasked_filters,
+    absolute_difference,
+    rows_not_totals,
+)
+
+
+def mend(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, list[str]]:
+    """The query and result after every rewrite that applies, with their notes."""
+    notes = []
+    for rewrite in REWRITES:
+        mended = rewrite(question, sql, result, links, runner)
+        if mended is not None:
+            sql, result, note = mended
+            notes.append(note)
+    return sql, result, notes

@@ -1,0 +1,63 @@
+"""The ask loop's own rewrites, each on a real DuckDB table: when they apply and when they stay out."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from tablepilot.answer import ResultTable
+from tablepilot.engines.duckdb_engine import DuckDBEngine
+from tablepilot.mending import Rerunner, mend, respell_filters
+
+
+@pytest.fixture()
+def runner() -> Rerunner:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "teams",
+        pa.table(
+            {
+                "Team": ["Brazil", "Spain", "2008 season", "Fremont 79"],
+                "Wins": [3, 5, 1, 2],
+            }
+        ),
+    )
+    return Rerunner(engine, ["teams"], max_rows=100, timeout_s=10, file_order=True)
+
+
+def ran(runner: Rerunner, sql: str) -> ResultTable:
+    return runner.engine.execute(sql, max_rows=100, timeout_s=10)
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("brazil", "Brazil"), ("Brazill", "Brazil"), ("Fremon 79", "Fremont 79")],
+)
+def test_a_value_the_column_lacks_is_read_as_the_cell_spelt_nearly_the_same(
+    runner: Rerunner, written: str, read: str
+) -> None:
+    sql = f'SELECT "Wins" FROM "teams" WHERE "Team" = \'{written}\''
+    mended = respell_filters("how many wins?", sql, ran(runner, sql), [], runner)
+    assert mended is not None and f"'{read}'" in mended[0] and mended[1].rows
+
+
+@pytest.mark.parametrize("written", ["2009 season", "Fremont 78", "Portugal"])
+def test_other_numbers_or_no_near_cell_are_no_typo(runner: Rerunner, written: str) -> None:
+    sql = f'SELECT "Wins" FROM "teams" WHERE "Team" = \'{written}\''
+    assert respell_filters("how many wins?", sql, ran(runner, sql), [], runner) is None
+
+
+def test_a_result_that_found_something_is_left_alone(runner: Rerunner) -> None:
+    sql = 'SELECT "Wins" FROM "teams" WHERE "Team" = \'Spain\' AND "Wins" > 0'
+    result = ran(runner, sql)
+    assert mend("how many wins did spain have?", sql, result, [], runner) == (sql, result, [])
+
+
+def test_rewrites_chain_and_each_leaves_a_note(runner: Rerunner) -> None:
+    sql = (
+        'SELECT (SELECT "Wins" FROM "teams" WHERE "Team" = \'Brazl\') - '
+        '(SELECT "Wins" FROM "teams" WHERE "Team" = \'Spain\')'
+    )
+    mended, result, notes = mend("the difference between brazl and spain?", sql, ran(runner, sql), [], runner)
+    assert result.rows == [[2]] and mended.startswith("SELECT ABS(")
+    assert len(notes) == 2 and "'Brazl' as 'Brazil'" in notes[0] and "ABS" in notes[1]
