@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pyarrow as pa
@@ -898,3 +899,25 @@ def test_a_typo_copied_into_a_filter_is_read_as_the_one_cell_spelt_nearly_the_sa
     assert a.answer == ["74"] and llm.calls == 1  # respelt, then given as a size: no model call
     assert a.sql is not None and "'Fremont School District 79'" in a.sql and a.sql.startswith("SELECT ABS(")
     assert "read 'Fremon School District 79' as 'Fremont School District 79'" in " ".join(a.notes)
+
+
+def test_a_column_of_a_table_the_query_did_not_join_is_joined_on_its_foreign_key(tmp_path: Path) -> None:
+    p = tmp_path / "rentals.sqlite"
+    con = sqlite3.connect(p)
+    con.executescript(
+        "CREATE TABLE Apartments (apt_id INTEGER PRIMARY KEY, bedroom_count INTEGER);"
+        "CREATE TABLE Apartment_Bookings (booking_id INTEGER PRIMARY KEY,"
+        " apt_id INTEGER REFERENCES Apartments(apt_id), booking_end_date TEXT);"
+        "INSERT INTO Apartments VALUES (1, 3), (2, 1);"
+        "INSERT INTO Apartment_Bookings VALUES (10, 1, '2016-09-26'), (11, 2, '2017-01-01');"
+    )
+    con.commit()
+    con.close()
+    llm = FakeLLM([fenced("SELECT T1.booking_end_date FROM Apartments AS T1 WHERE T1.bedroom_count > 2")])
+    with Session([p], llm=llm) as s:
+        a = s.ask("Find the booking end dates of apartments with more than two bedrooms.")
+    assert a.error is None and a.answer == ["2016-09-26"] and llm.calls == 1
+    assert (
+        a.sql is not None
+        and 'JOIN "Apartment_Bookings" ON "Apartment_Bookings"."apt_id" = T1."apt_id"' in a.sql
+    )

@@ -414,7 +414,13 @@ def ask_question(
                 sql = sql.replace("\\'", "''")  # 'year\'s best' (MySQL style) → 'year''s best'
             mended = requote(sql, known_names)
             if len(table_names) > 1:  # a column under the wrong joined table's alias
-                mended = requalify_columns(mended, table_columns, dialect=context.engine.dialect) or mended
+                keys = getattr(context.engine, "foreign_keys", ())
+                mended = (
+                    requalify_columns(
+                        mended, table_columns, dialect=context.engine.dialect, foreign_keys=keys
+                    )
+                    or mended
+                )
             safe_sql = checked(mended, context.engine.dialect, table_names)
             if context.engine.dialect == "duckdb" and is_dynamic_pivot(safe_sql):
                 lookup = functools.partial(_lookup, context.engine, options.timeout_s)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tablepilot.engines.joins import ForeignKey
 from tablepilot.sql.requalify import requalify_columns
 
 COLUMNS = {"people": ["id", "first_name", "team_id"], "teams": ["id", "name"]}
@@ -49,3 +50,27 @@ def test_a_table_named_by_its_own_name_though_the_select_renamed_it_takes_the_al
         )
         is None
     )
+
+
+BOOKINGS = {
+    "Apartments": ["apt_id", "bedroom_count"],
+    "Apartment_Bookings": ["booking_id", "apt_id", "booking_start_date", "booking_end_date"],
+    "Guests": ["guest_id", "booking_start_date"],
+}
+KEYS = [ForeignKey("Apartment_Bookings", ("apt_id",), "Apartments", ("apt_id",))]
+
+
+def test_a_column_no_joined_table_has_brings_in_the_one_table_that_has_it_on_its_key() -> None:
+    sql = "SELECT T1.booking_end_date FROM Apartments AS T1 WHERE T1.bedroom_count > 2"
+    assert requalify_columns(sql, BOOKINGS, foreign_keys=KEYS) == (
+        'SELECT "Apartment_Bookings".booking_end_date FROM Apartments AS T1 JOIN "Apartment_Bookings" '
+        'ON "Apartment_Bookings"."apt_id" = T1."apt_id" WHERE T1.bedroom_count > 2'
+    )
+
+
+def test_no_join_without_one_holder_and_one_key() -> None:
+    # two tables hold booking_start_date: no telling which was meant
+    sql = "SELECT T1.booking_start_date FROM Apartments AS T1"
+    assert requalify_columns(sql, BOOKINGS, foreign_keys=KEYS) is None
+    # one holder, but no key to join it on
+    assert requalify_columns("SELECT T1.booking_end_date FROM Apartments AS T1", BOOKINGS) is None

@@ -4,25 +4,34 @@
 column named first_name", and small models repeat such a slip in their repair. When exactly one
 other table of the same SELECT has the column, there is no doubt which one was meant. Likewise
 ``Students.last_name`` in ``FROM Students AS T2`` ("Referenced table Students not found") is
-``T2.last_name``. The query is rewritten on the AST and then goes through the guard like any other.
+``T2.last_name``. When no table of the SELECT has the column but exactly one other table does, and
+one foreign key links it to a table the SELECT reads, that table is joined on the key (``SELECT
+T1.booking_start_date FROM Apartments AS T1`` reads the bookings of each apartment). The query is
+rewritten on the AST and then goes through the guard like any other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.optimizer.scope import traverse_scope
 
+from tablepilot.engines.joins import ForeignKey
 from tablepilot.sql.dialects import read_dialect
 
 
 def requalify_columns(
-    sql: str, columns: Mapping[str, Collection[str]], *, dialect: str = "duckdb"
+    sql: str,
+    columns: Mapping[str, Collection[str]],
+    *,
+    dialect: str = "duckdb",
+    foreign_keys: Sequence[ForeignKey] = (),
 ) -> str | None:
-    """``sql`` with wrongly qualified columns moved to the one joined table that has them; None
-    when nothing needed it (or the query does not parse)."""
+    """``sql`` with wrongly qualified columns moved to the one joined table that has them (or to
+    the one table that has them, joined on its foreign key); None when nothing needed it (or the
+    query does not parse)."""
     known = {t.casefold(): {c.casefold() for c in cols} for t, cols in columns.items()}
     try:
         tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
@@ -55,4 +64,59 @@ def requalify_columns(
             if len(holders) == 1:
                 column.set("table", exp.to_identifier(holders[0], quoted=quoted[holders[0]]))
                 changed = True
+            elif not holders and isinstance(scope.expression, exp.Select):
+                joined = _join_holder(scope.expression, scope.sources, column.name, columns, foreign_keys)
+                if joined is not None:
+                    tables[joined] = known[joined.casefold()]
+                    quoted[joined] = True
+                    column.set("table", exp.to_identifier(joined, quoted=True))
+                    changed = True
     return tree.sql(dialect=read_dialect(dialect)) if changed else None
+
+
+def _join_holder(
+    select: exp.Select,
+    sources: Mapping[str, object],
+    column: str,
+    columns: Mapping[str, Collection[str]],
+    foreign_keys: Sequence[ForeignKey],
+) -> str | None:
+    """Join to ``select`` the one table outside it that has ``column``, on the one foreign key
+    between it and a table the SELECT reads; its name (now also its alias), or None."""
+    tables = {alias: src for alias, src in sources.items() if isinstance(src, exp.Table)}
+    read = {src.name.casefold(): alias for alias, src in tables.items()}
+    holders = [
+        t
+        for t, cols in columns.items()
+        if t.casefold() not in read and column.casefold() in {c.casefold() for c in cols}
+    ]
+    if len(holders) != 1:
+        return None
+    holder = holders[0]
+    links = []
+    for fk in foreign_keys:
+        ends = {fk.table.casefold(): fk.columns, fk.ref_table.casefold(): fk.ref_columns}
+        other = fk.ref_table if fk.table.casefold() == holder.casefold() else fk.table
+        if holder.casefold() in ends and other.casefold() in read and other.casefold() != holder.casefold():
+            links.append((ends[holder.casefold()], read[other.casefold()], ends[other.casefold()]))
+    if len(links) != 1:
+        return None
+    own, alias, theirs = links[0]
+    on = exp.and_(
+        *(
+            exp.EQ(
+                this=exp.column(a, table=exp.to_identifier(holder, quoted=True), quoted=True),
+                expression=exp.column(b, table=_alias_identifier(tables[alias]), quoted=True),
+            )
+            for a, b in zip(own, theirs, strict=True)
+        )
+    )
+    select.join(exp.to_table(exp.to_identifier(holder, quoted=True).sql()), on=on, copy=False)
+    return holder
+
+
+def _alias_identifier(source: exp.Table) -> exp.Identifier:
+    """How the SELECT names a table it reads: its alias, else its name, quoted as written."""
+    ident = source.args["alias"].this if source.args.get("alias") else source.this
+    named: exp.Identifier = exp.to_identifier(ident.name, quoted=bool(getattr(ident, "quoted", False)))
+    return named
