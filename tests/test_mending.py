@@ -61,3 +61,14 @@ def test_rewrites_chain_and_each_leaves_a_note(runner: Rerunner) -> None:
     mended, result, notes = mend("the difference between brazl and spain?", sql, ran(runner, sql), [], runner)
     assert result.rows == [[2]] and mended.startswith("SELECT ABS(")
     assert len(notes) == 2 and "'Brazl' as 'Brazil'" in notes[0] and "ABS" in notes[1]
+
+
+def test_one_value_on_two_columns_keeps_the_variant_that_finds_something(runner: Rerunner) -> None:
+    sql = 'SELECT "Team" FROM "teams" WHERE "Wins" > 2 AND "Team" = \'2\' AND "Team" <> \'Spain\''
+    mended, result, notes = mend(
+        "which teams other than spain won more than 2?", sql, ran(runner, sql), [], runner
+    )
+    assert result.rows == [["Brazil"]] and "\"Team\" = '2'" not in mended
+    assert notes == [
+        "The query first found nothing; dropped \"Team\" = '2', which repeats a value on another column."
+    ]

@@ -32,7 +32,7 @@ from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_ne
 from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.retarget import rename_table, retarget_single_table
 from tablepilot.sql.text_filters import respelled
-from tablepilot.sql.unasked_filters import without_unasked
+from tablepilot.sql.unasked_filters import without_repeats, without_unasked
 
 
 def checked(sql: str, dialect: str, tables: Sequence[str]) -> str:
@@ -146,6 +146,28 @@ def drop_unasked_filters(
     return *rerun, f"The query first found nothing; dropped {gone}, which the question does not mention."
 
 
+def drop_repeated_filter(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """Found nothing: one value put on two columns (``"Points" > 15 AND "column_1" = '15'``) tried
+    without each of its conditions; it stands when exactly one of those finds something."""
+    if not found_nothing(question, sql, result):
+        return None
+    found = []
+    for variant, dropped in without_repeats(sql, dialect=runner.engine.dialect):
+        rerun = _found(question, runner.run(variant))
+        if rerun is not None:
+            found.append((*rerun, dropped))
+    if len(found) != 1:
+        return None
+    variant, variant_result, dropped = found[0]
+    return (
+        variant,
+        variant_result,
+        f"The query first found nothing; dropped {dropped}, which repeats a value on another column.",
+    )
+
+
 def absolute_difference(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
@@ -177,6 +199,7 @@ REWRITES: tuple[Rewrite, ...] = (
     respell_filters,
     next_row,
     drop_unasked_filters,
+    drop_repeated_filter,
     absolute_difference,
     rows_not_totals,
 )

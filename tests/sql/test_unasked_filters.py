@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tablepilot.sql.unasked_filters import without_unasked
+from tablepilot.sql.unasked_filters import without_repeats, without_unasked
 
 
 def asked_in(question: str) -> Callable[[str], bool]:
@@ -61,3 +61,12 @@ def test_each_where_of_a_nested_query_is_judged_on_its_own() -> None:
 
 def test_a_query_that_does_not_parse_is_left_alone() -> None:
     assert without_unasked("SELECT FROM WHERE (", asked_in("")) is None
+
+
+def test_a_value_put_on_two_columns_is_tried_without_each() -> None:
+    sql = 'SELECT COUNT(*) FROM "s" WHERE "Nation" = \'England\' AND "Points" > 15 AND "column_1" = \'15\''
+    assert without_repeats(sql) == [
+        ('SELECT COUNT(*) FROM "s" WHERE "Nation" = \'England\' AND "column_1" = \'15\'', '"Points" > 15'),
+        ('SELECT COUNT(*) FROM "s" WHERE "Nation" = \'England\' AND "Points" > 15', "\"column_1\" = '15'"),
+    ]
+    assert without_repeats('SELECT * FROM "s" WHERE "a" = \'x\' AND "b" = \'y\'') == []

@@ -1,11 +1,12 @@
-"""Dropping filters the question never asked for.
+"""Dropping filters the question never asked for, or asked for once and got twice.
 
 A small model copies values it saw in the table description into its query: "how many games did
 the eagles win after december 1" becomes ``… WHERE "Result" = 'W 12–0' AND "Date" > '1968-12-01'``,
 and "in what year did they have an undefeated record" gains ``"Finish" = '14th APFA'``. Such a query
 finds nothing. The ask loop then runs it again without the conditions whose values the question
 does not name (no model call), keeping every condition it does name, so the answer still comes
-from SQL that says what was asked.
+from SQL that says what was asked. Likewise a value the question names once but the query puts
+on two columns (``"Points" > 15 AND "column_1" = '15'``) is tried without each of the two.
 """
 
 from __future__ import annotations
@@ -67,3 +68,44 @@ def without_unasked(
     if not dropped:
         return None
     return tree.sql(dialect=write), dropped
+
+
+#: conditions that compare a column with one value, for finding a value used twice
+_COMPARISONS = (*_FILTERS, exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+
+def _one_value(condition: exp.Expr) -> str | None:
+    """The one value a condition compares a column with, casefolded and without % wildcards."""
+    if isinstance(condition, exp.In):
+        values = _literals(condition) or []
+        return values[0].this.strip("%").casefold() if len(values) == 1 else None
+    if (
+        isinstance(condition, _COMPARISONS)
+        and isinstance(condition.this, exp.Column)
+        and isinstance(condition.expression, exp.Literal)
+    ):
+        return str(condition.expression.this).strip("%").casefold()
+    return None
+
+
+def without_repeats(sql: str, *, dialect: str = "duckdb") -> list[tuple[str, str]]:
+    """One query per condition whose value another condition of the same WHERE also compares with,
+    without that condition, and the condition as written: ``"Points" > 15 AND "column_1" = '15'``,
+    ``"期初职务" = '董事兼总经理' AND "期末职务" = '董事兼总经理'`` — one value of the question
+    put on two columns. Empty when there is none or the query does not parse."""
+    tree = parse_sql(sql, dialect)
+    if tree is None:
+        return []
+    write = read_dialect(dialect)
+    out = []
+    for w, where in enumerate(list(tree.find_all(exp.Where))):
+        conditions = _conjuncts(where)
+        values = [_one_value(c) for c in conditions]
+        for i, value in enumerate(values):
+            if value is None or values.count(value) < 2:
+                continue
+            variant = tree.copy()
+            target = list(variant.find_all(exp.Where))[w]
+            target.set("this", exp.and_(*(c.copy() for j, c in enumerate(_conjuncts(target)) if j != i)))
+            out.append((variant.sql(dialect=write), conditions[i].sql(dialect=write)))
+    return out
