@@ -444,26 +444,48 @@ _DIGITS = re.compile(r"\d+")
 
 def closest_spellings(sql: str, values: ColumnValues, dialect: str) -> dict[tuple[str, str], str]:
     """For each text filter whose value its column does not hold: the one cell spelt nearly the
-    same ("Fremon School District 79" → 'Fremont School District 79', 'brazil' → 'Brazil'), keyed
-    by (column, value). Never a cell with other numbers in it ('2008 season' is no typo of
-    '2009 season'), nor when two cells are as near."""
+    same ("Fremon School District 79" → 'Fremont School District 79', 'brazil' → 'Brazil'), else
+    the one cell that starts with it as whole words ('Week 5' → 'Week 5 (Top 5)', not 'Week 50');
+    keyed by (column, value). Never a near cell with other numbers in it ('2008 season' is no typo
+    of '2009 season'), nor when two cells are as near."""
     out: dict[tuple[str, str], str] = {}
     for table, column, value in text_filters(sql, dialect=dialect):
         held = values(table, column)
         if not held or value in held:
             continue
-        wanted, digits = normalize(value), _DIGITS.findall(value)
-        scored = sorted(
-            (
-                (difflib.SequenceMatcher(None, wanted, normalize(cell)).ratio(), cell)
-                for cell in held
-                if _DIGITS.findall(cell) == digits
-            ),
-            reverse=True,
-        )
-        if scored and scored[0][0] >= _TYPO_RATIO and (len(scored) == 1 or scored[1][0] < scored[0][0]):
-            out[(column, value)] = scored[0][1]
+        spelt = _nearly_the_same(value, held) or _starting_with(value, held)
+        if spelt is not None:
+            out[(column, value)] = spelt
     return out
+
+
+def _nearly_the_same(value: str, held: Sequence[str]) -> str | None:
+    wanted, digits = normalize(value), _DIGITS.findall(value)
+    scored = sorted(
+        (
+            (difflib.SequenceMatcher(None, wanted, normalize(cell)).ratio(), cell)
+            for cell in held
+            if _DIGITS.findall(cell) == digits
+        ),
+        reverse=True,
+    )
+    if scored and scored[0][0] >= _TYPO_RATIO and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+        return scored[0][1]
+    return None
+
+
+def _starting_with(value: str, held: Sequence[str]) -> str | None:
+    wanted = normalize(value)
+    if len(wanted) < 3:
+        return None
+    starting = [
+        cell
+        for cell in held
+        if (norm := normalize(cell)).startswith(wanted)
+        and len(norm) > len(wanted)
+        and not norm[len(wanted)].isalnum()
+    ]
+    return starting[0] if len(starting) == 1 else None
 
 
 def _only_numbers(result: ResultTable) -> bool:
