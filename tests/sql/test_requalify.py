@@ -74,3 +74,28 @@ def test_no_join_without_one_holder_and_one_key() -> None:
     assert requalify_columns(sql, BOOKINGS, foreign_keys=KEYS) is None
     # one holder, but no key to join it on
     assert requalify_columns("SELECT T1.booking_end_date FROM Apartments AS T1", BOOKINGS) is None
+
+
+def test_an_unqualified_column_of_no_table_read_brings_in_its_table_too() -> None:
+    sql = "SELECT booking_end_date FROM Apartments WHERE bedroom_count > 2"
+    assert requalify_columns(sql, BOOKINGS, foreign_keys=KEYS) == (
+        'SELECT "Apartment_Bookings".booking_end_date FROM Apartments JOIN "Apartment_Bookings" '
+        'ON "Apartment_Bookings"."apt_id" = Apartments."apt_id" WHERE bedroom_count > 2'
+    )
+    # a name the SELECT gave itself is no column to look for
+    assert (
+        requalify_columns(
+            "SELECT bedroom_count AS booking_end_date FROM Apartments ORDER BY booking_end_date",
+            BOOKINGS,
+            foreign_keys=KEYS,
+        )
+        is None
+    )
+
+
+def test_a_grouped_query_also_groups_by_the_column_it_brought_in() -> None:
+    sql = "SELECT T1.apt_id, T1.booking_end_date FROM Apartments AS T1 GROUP BY T1.apt_id ORDER BY COUNT(*) DESC LIMIT 1"
+    mended = requalify_columns(sql, BOOKINGS, foreign_keys=KEYS)
+    assert mended is not None and mended.endswith(
+        'GROUP BY T1.apt_id, "Apartment_Bookings".booking_end_date ORDER BY COUNT(*) DESC LIMIT 1'
+    )

@@ -51,8 +51,23 @@ def requalify_columns(
             for alias, src in scope.sources.items()
             if isinstance(src, exp.Table) and alias in tables and alias.casefold() != src.name.casefold()
         }
+        select = scope.expression if isinstance(scope.expression, exp.Select) else None
+        only_tables = len(tables) == len(scope.sources)
+        named = (
+            {e.alias.casefold() for e in select.expressions if isinstance(e, exp.Alias)} if select else set()
+        )
         for column in scope.columns:
             where = column.table
+            if not where:  # unqualified: a column of no table read, when every source is a known table
+                missing = not any(column.name.casefold() in cols for cols in tables.values())
+                if select and only_tables and missing and column.name.casefold() not in named:
+                    joined = _join_holder(select, scope.sources, column.name, columns, foreign_keys)
+                    if joined is not None:
+                        tables[joined] = known[joined.casefold()]
+                        quoted[joined] = True
+                        _qualify(column, joined, select)
+                        changed = True
+                continue
             renamed = aliased.get(where.casefold()) if where and where not in tables else None
             if renamed is not None and column.name.casefold() in tables[renamed]:
                 column.set("table", exp.to_identifier(renamed, quoted=quoted[renamed]))
@@ -64,12 +79,12 @@ def requalify_columns(
             if len(holders) == 1:
                 column.set("table", exp.to_identifier(holders[0], quoted=quoted[holders[0]]))
                 changed = True
-            elif not holders and isinstance(scope.expression, exp.Select):
-                joined = _join_holder(scope.expression, scope.sources, column.name, columns, foreign_keys)
+            elif not holders and select is not None:
+                joined = _join_holder(select, scope.sources, column.name, columns, foreign_keys)
                 if joined is not None:
                     tables[joined] = known[joined.casefold()]
                     quoted[joined] = True
-                    column.set("table", exp.to_identifier(joined, quoted=True))
+                    _qualify(column, joined, select)
                     changed = True
     return tree.sql(dialect=read_dialect(dialect)) if changed else None
 
@@ -113,6 +128,16 @@ def _join_holder(
     )
     select.join(exp.to_table(exp.to_identifier(holder, quoted=True).sql()), on=on, copy=False)
     return holder
+
+
+def _qualify(column: exp.Column, table: str, select: exp.Select) -> None:
+    """Put ``column`` under the newly joined ``table``; a grouped SELECT that shows it (not inside an
+    aggregate) also groups by it, which keeps its groups: the table was joined on their key."""
+    column.set("table", exp.to_identifier(table, quoted=True))
+    group = select.args.get("group")
+    shown = any(c is column for e in select.expressions for c in e.find_all(exp.Column))
+    if group is not None and shown and column.find_ancestor(exp.AggFunc) is None:
+        group.append("expressions", column.copy())
 
 
 def _alias_identifier(source: exp.Table) -> exp.Identifier:
