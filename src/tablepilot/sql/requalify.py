@@ -57,35 +57,31 @@ def requalify_columns(
             {e.alias.casefold() for e in select.expressions if isinstance(e, exp.Alias)} if select else set()
         )
         for column in scope.columns:
-            where = column.table
-            if not where:  # unqualified: a column of no table read, when every source is a known table
-                missing = not any(column.name.casefold() in cols for cols in tables.values())
-                if select and only_tables and missing and column.name.casefold() not in named:
-                    joined = _join_holder(select, scope.sources, column.name, columns, foreign_keys)
-                    if joined is not None:
-                        tables[joined] = known[joined.casefold()]
-                        quoted[joined] = True
-                        _qualify(column, joined, select)
-                        changed = True
-                continue
-            renamed = aliased.get(where.casefold()) if where and where not in tables else None
-            if renamed is not None and column.name.casefold() in tables[renamed]:
-                column.set("table", exp.to_identifier(renamed, quoted=quoted[renamed]))
-                changed = True
-                continue
-            if where not in tables or column.name.casefold() in tables[where]:
-                continue
-            holders = [alias for alias, cols in tables.items() if column.name.casefold() in cols]
-            if len(holders) == 1:
-                column.set("table", exp.to_identifier(holders[0], quoted=quoted[holders[0]]))
-                changed = True
-            elif not holders and select is not None:
-                joined = _join_holder(select, scope.sources, column.name, columns, foreign_keys)
-                if joined is not None:
-                    tables[joined] = known[joined.casefold()]
-                    quoted[joined] = True
-                    _qualify(column, joined, select)
+            where, name = column.table, column.name.casefold()
+            if where:
+                renamed = aliased.get(where.casefold()) if where not in tables else None
+                if renamed is not None and name in tables[renamed]:
+                    column.set("table", exp.to_identifier(renamed, quoted=quoted[renamed]))
                     changed = True
+                    continue
+                if where not in tables or name in tables[where]:
+                    continue
+                holders = [alias for alias, cols in tables.items() if name in cols]
+                if len(holders) == 1:
+                    column.set("table", exp.to_identifier(holders[0], quoted=quoted[holders[0]]))
+                    changed = True
+                if holders:
+                    continue
+            elif not only_tables or name in named or any(name in cols for cols in tables.values()):
+                continue  # unqualified: only a column no table read has, when all sources are tables
+            if select is None:
+                continue
+            joined = _join_holder(select, scope.sources, column.name, columns, foreign_keys)
+            if joined is not None:  # the one table that has it, joined on its foreign key
+                tables[joined] = known[joined.casefold()]
+                quoted[joined] = True
+                _qualify(column, joined, select)
+                changed = True
     return tree.sql(dialect=read_dialect(dialect)) if changed else None
 
 
