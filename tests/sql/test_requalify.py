@@ -99,3 +99,24 @@ def test_a_grouped_query_also_groups_by_the_column_it_brought_in() -> None:
     assert mended is not None and mended.endswith(
         'GROUP BY T1.apt_id, "Apartment_Bookings".booking_end_date ORDER BY COUNT(*) DESC LIMIT 1'
     )
+
+
+def test_of_several_keys_the_one_to_the_table_the_column_was_written_under_joins() -> None:
+    columns = {
+        "Skills": ["skill_id", "skill_description"],
+        "Engineer_Skills": ["skill_id"],
+        "Fixes": ["skill_id"],
+    }
+    keys = [
+        ForeignKey("Engineer_Skills", ("skill_id",), "Skills", ("skill_id",)),
+        ForeignKey("Fixes", ("skill_id",), "Skills", ("skill_id",)),
+    ]
+    sql = (
+        "SELECT T1.skill_id, T1.skill_description FROM Engineer_Skills AS T1 JOIN Fixes AS T2 "
+        "ON T1.skill_id = T2.skill_id GROUP BY T1.skill_id, T1.skill_description"
+    )
+    assert requalify_columns(sql, columns, foreign_keys=keys) == (
+        'SELECT T1.skill_id, "Skills".skill_description FROM Engineer_Skills AS T1 JOIN Fixes AS T2 '
+        'ON T1.skill_id = T2.skill_id JOIN "Skills" ON "Skills"."skill_id" = T1."skill_id" '
+        'GROUP BY T1.skill_id, "Skills".skill_description'
+    )

@@ -76,7 +76,7 @@ def requalify_columns(
                 continue  # unqualified: only a column no table read has, when all sources are tables
             if select is None:
                 continue
-            joined = _join_holder(select, scope.sources, column.name, columns, foreign_keys)
+            joined = _join_holder(select, scope.sources, column.name, columns, foreign_keys, where)
             if joined is not None:  # the one table that has it, joined on its foreign key
                 tables[joined] = known[joined.casefold()]
                 quoted[joined] = True
@@ -91,9 +91,11 @@ def _join_holder(
     column: str,
     columns: Mapping[str, Collection[str]],
     foreign_keys: Sequence[ForeignKey],
+    written_under: str = "",
 ) -> str | None:
     """Join to ``select`` the one table outside it that has ``column``, on the one foreign key
-    between it and a table the SELECT reads; its name (now also its alias), or None."""
+    between it and a table the SELECT reads (of several, the key to the table ``written_under``
+    names, the column's qualifier); its name (now also its alias), or None."""
     tables = {alias: src for alias, src in sources.items() if isinstance(src, exp.Table)}
     read = {src.name.casefold(): alias for alias, src in tables.items()}
     holders = [
@@ -110,6 +112,8 @@ def _join_holder(
         other = fk.ref_table if fk.table.casefold() == holder.casefold() else fk.table
         if holder.casefold() in ends and other.casefold() in read and other.casefold() != holder.casefold():
             links.append((ends[holder.casefold()], read[other.casefold()], ends[other.casefold()]))
+    if len(links) > 1:  # keys to several tables read: the one the column was written under
+        links = [link for link in links if link[1].casefold() == written_under.casefold()]
     if len(links) != 1:
         return None
     own, alias, theirs = links[0]
@@ -132,7 +136,11 @@ def _qualify(column: exp.Column, table: str, select: exp.Select) -> None:
     column.set("table", exp.to_identifier(table, quoted=True))
     group = select.args.get("group")
     shown = any(c is column for e in select.expressions for c in e.find_all(exp.Column))
-    if group is not None and shown and column.find_ancestor(exp.AggFunc) is None:
+    name = column.name.casefold()
+    grouped = group is not None and any(
+        isinstance(e, exp.Column) and e.name.casefold() == name for e in group.expressions
+    )
+    if group is not None and shown and not grouped and column.find_ancestor(exp.AggFunc) is None:
         group.append("expressions", column.copy())
 
 
