@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tablepilot.sql.text_filters import TextFilter, text_comparisons, text_filters
+from tablepilot.sql.text_filters import TextFilter, respelled, text_comparisons, text_filters
 
 
 def test_equals_and_in_with_the_table_of_the_column() -> None:
@@ -34,3 +34,11 @@ def test_text_put_in_order_is_found_with_its_operator() -> None:
         (TextFilter("events", "Year", "30"), "<="),
     ]
     assert text_comparisons("SELECT FROM WHERE >") == []
+
+
+def test_respelling_reaches_every_text_filter_text_filters_reads_the_literal_first_one_too() -> None:
+    sql = 'SELECT "n" FROM "t" WHERE \'Fremon\' = "Employer" OR "Employer" IN (\'Fremon\', \'x\')'
+    assert respelled(sql, {("Employer", "Fremon"): "Fremont"}) == (
+        'SELECT "n" FROM "t" WHERE \'Fremont\' = "Employer" OR "Employer" IN (\'Fremont\', \'x\')'
+    )
+    assert respelled(sql, {("Other", "Fremon"): "Fremont"}) is None

@@ -45,6 +45,16 @@ def text_filters(sql: str, *, dialect: str = "duckdb") -> list[TextFilter]:
         return []
     tree, table_of = parsed
     out: list[TextFilter] = []
+    for column, literal in _texts_compared(tree):
+        table = table_of(column)
+        if table is not None:
+            out.append(TextFilter(table, column.name, literal.this))
+    return list(dict.fromkeys(out))
+
+
+def _texts_compared(tree: exp.Expr) -> list[tuple[exp.Column, exp.Literal]]:
+    """Each text literal a column is compared with by ``=`` (either side) or ``IN (…)``."""
+    out: list[tuple[exp.Column, exp.Literal]] = []
     for node in tree.find_all(exp.EQ, exp.In):
         column = node.this
         if isinstance(node, exp.EQ):
@@ -54,35 +64,27 @@ def text_filters(sql: str, *, dialect: str = "duckdb") -> list[TextFilter]:
                 literals = [node.expression]
         else:
             literals = list(node.expressions)
-        if not isinstance(column, exp.Column):
-            continue
-        table = table_of(column)
-        if table is None:
-            continue
-        for literal in literals:
-            if isinstance(literal, exp.Literal) and literal.is_string:
-                out.append(TextFilter(table, column.name, literal.this))
-    return list(dict.fromkeys(out))
+        if isinstance(column, exp.Column):
+            out.extend(
+                (column, literal)
+                for literal in literals
+                if isinstance(literal, exp.Literal) and literal.is_string
+            )
+    return out
 
 
 def respelled(sql: str, spellings: dict[tuple[str, str], str], *, dialect: str = "duckdb") -> str | None:
-    """``sql`` with each ``column = 'text'`` / ``IN ('text', …)`` whose (column, text) is a key of
+    """``sql`` with each text filter ``text_filters`` reads whose (column, text) is a key of
     ``spellings`` comparing with its value instead; None when nothing changes or it does not parse."""
     tree = parse_sql(sql, dialect)
     if tree is None:
         return None
     changed = False
-    for node in tree.find_all(exp.EQ, exp.In):
-        column = node.this
-        literals = list(node.expressions) if isinstance(node, exp.In) else [node.expression]
-        if not isinstance(column, exp.Column):
-            continue
-        for literal in literals:
-            if isinstance(literal, exp.Literal) and literal.is_string:
-                new = spellings.get((column.name, literal.this))
-                if new is not None:
-                    literal.replace(exp.Literal.string(new))
-                    changed = True
+    for column, literal in _texts_compared(tree):
+        new = spellings.get((column.name, literal.this))
+        if new is not None:
+            literal.replace(exp.Literal.string(new))
+            changed = True
     return tree.sql(dialect=read_dialect(dialect)) if changed else None
 
 
