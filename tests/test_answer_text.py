@@ -30,8 +30,18 @@ from tablepilot.answer_text import (
         ("what is the total points of the reds?", ["team", "points"], [["Reds", 12]], [1]),
         ("厂房属于什么类别的资产，其账面价值是多少？", ["资产类别", "账面价值"], [["固定资产", 3.2e7]], None),
         # the question names the number column too: both are asked for
-        ("因为什么被抵押,占总资产的比例告诉我下", ["发生原因", "占总资产的比例%"], [["银行贷款", 14.96]], None),
-        ("which team has the most points?", ["team", "points"], [["Reds", 12]], [0]),  # the measure is context
+        (
+            "因为什么被抵押,占总资产的比例告诉我下",
+            ["发生原因", "占总资产的比例%"],
+            [["银行贷款", 14.96]],
+            None,
+        ),
+        (
+            "which team has the most points?",
+            ["team", "points"],
+            [["Reds", 12]],
+            [0],
+        ),  # the measure is context
     ],
 )
 def test_focus_columns(

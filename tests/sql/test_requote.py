@@ -6,18 +6,38 @@ import pytest
 
 from tablepilot.sql.requote import requote
 
-NAMES = ["a\\b", "注册资本", "母公司名称", "项 目", "期末余额", "Winner(s)", "Height ft / m", "Height", "Year", "t_9"]
+NAMES = [
+    "a\\b",
+    "注册资本",
+    "母公司名称",
+    "项 目",
+    "期末余额",
+    "Winner(s)",
+    "Height ft / m",
+    "Height",
+    "Year",
+    "t_9",
+]
 
 
 @pytest.mark.parametrize(
     ("sql", "expected"),
     [
         ("SELECT注册资本 FROM t_9", 'SELECT "注册资本" FROM t_9'),
-        ("SELECT 期末余额 FROM t_9 WHERE 项 目 = '项 目'", "SELECT \"期末余额\" FROM t_9 WHERE \"项 目\" = '项 目'"),
-        ("SELECT COUNT(*) FROM t_9 WHERE Winner(s) LIKE '%A%'", "SELECT COUNT(*) FROM t_9 WHERE \"Winner(s)\" LIKE '%A%'"),
+        (
+            "SELECT 期末余额 FROM t_9 WHERE 项 目 = '项 目'",
+            'SELECT "期末余额" FROM t_9 WHERE "项 目" = \'项 目\'',
+        ),
+        (
+            "SELECT COUNT(*) FROM t_9 WHERE Winner(s) LIKE '%A%'",
+            "SELECT COUNT(*) FROM t_9 WHERE \"Winner(s)\" LIKE '%A%'",
+        ),
         ("SELECT Height ft / m FROM t_9", 'SELECT "Height ft / m" FROM t_9'),
         ('SELECT "Winner(s)", Year FROM t_9', 'SELECT "Winner(s)", Year FROM t_9'),
-        ("SELECT 期末余额名称 FROM t_9", "SELECT 期末余额名称 FROM t_9"),  # a longer unknown name is left alone
+        (
+            "SELECT 期末余额名称 FROM t_9",
+            "SELECT 期末余额名称 FROM t_9",
+        ),  # a longer unknown name is left alone
         ("SELECT a\\b FROM t_9", 'SELECT "a\\b" FROM t_9'),  # a backslash in a name survives re.sub
     ],
 )
@@ -33,7 +53,7 @@ def test_a_correct_query_is_unchanged() -> None:
 def test_names_respelled_with_underscores_are_mended() -> None:
     names = ["t_502", "Team", "Years participated", "Runners-up", "Time_seconds", "Total Population"]
     assert (
-        requote('SELECT T1.Years_participated FROM t_502 AS T1', names)
+        requote("SELECT T1.Years_participated FROM t_502 AS T1", names)
         == 'SELECT T1."Years participated" FROM t_502 AS T1'
     )
     assert requote('SELECT "Runners_up" FROM t_502', names) == 'SELECT "Runners-up" FROM t_502'

@@ -24,7 +24,9 @@ _SEGMENTS = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _GLUED = re.compile(r"(?i)\b(SELECT|FROM|WHERE|BY|AND|OR|ON|JOIN|AS|DISTINCT)(?=[\u3400-\u9fff])")
 _WORD = r"[\w\u3400-\u9fff]"
-_IDENT = re.compile(r"(?<![\w.'])([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)(?![\w(])|(?<=\.)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)(?![\w(])")
+_IDENT = re.compile(
+    r"(?<![\w.'])([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)(?![\w(])|(?<=\.)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)(?![\w(])"
+)
 _DEFINED = re.compile(r"(?i)\bAS\s+(\"(?:[^\"]|\"\")*\"|\w+)|(\w+)\s+AS\s*\(")
 _KEYWORDS = {k.upper() for k in Tokenizer.KEYWORDS}
 
