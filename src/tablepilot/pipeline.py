@@ -40,7 +40,9 @@ from tablepilot.result_checks import (
     value_of,
 )
 from tablepilot.sideways import named_labels, sideways_data, sideways_labels, sideways_name
+from tablepilot.sql.count_except import count_not_in
 from tablepilot.sql.extract import extract_sql
+from tablepilot.sql.join_conditions import mend_join_conditions
 from tablepilot.sql.lineage import passthrough_columns
 from tablepilot.sql.name_hints import close_columns, tables_in
 from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivot
@@ -413,13 +415,17 @@ def ask_question(
             if context.engine.dialect in ("duckdb", "postgres"):  # they read \' as the end of the text
                 sql = sql.replace("\\'", "''")  # 'year\'s best' (MySQL style) → 'year''s best'
             mended = requote(sql, known_names)
+            # COUNT(*) EXCEPT ids: a count of the rows whose id is not among the others
+            mended = count_not_in(mended, table_columns, dialect=context.engine.dialect) or mended
             if len(table_names) > 1:  # a column under the wrong joined table's alias
                 keys = getattr(context.engine, "foreign_keys", ())
+                dialect = context.engine.dialect
                 mended = (
-                    requalify_columns(
-                        mended, table_columns, dialect=context.engine.dialect, foreign_keys=keys
-                    )
-                    or mended
+                    requalify_columns(mended, table_columns, dialect=dialect, foreign_keys=keys) or mended
+                )
+                # ON T3.x = T3.y: a cross product that runs without a word
+                mended = (
+                    mend_join_conditions(mended, table_columns, dialect=dialect, foreign_keys=keys) or mended
                 )
             safe_sql = checked(mended, context.engine.dialect, table_names)
             if context.engine.dialect == "duckdb" and is_dynamic_pivot(safe_sql):
