@@ -72,3 +72,24 @@ def test_one_value_on_two_columns_keeps_the_variant_that_finds_something(runner:
     assert notes == [
         "The query first found nothing; dropped \"Team\" = '2', which repeats a value on another column."
     ]
+
+
+def test_an_empty_key_picked_as_the_top_is_left_out() -> None:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "games",
+        pa.table({"Date": [None, "1975-04-13", "1975-04-15", "1975-05-02"], "Game": ["Bye", "1", "2", "3"]}),
+    )
+    runner = Rerunner(engine, ["games"], max_rows=100, timeout_s=10, file_order=True)
+    sql = (
+        'SELECT month(CAST("Date" AS DATE)) AS m, COUNT(*) AS n FROM "games" '
+        'GROUP BY month(CAST("Date" AS DATE)) ORDER BY n, m NULLS FIRST LIMIT 1'
+    )
+    result = ran(runner, sql)
+    assert result.rows == [[None, 1]]  # the undated row is the 'month' with the fewest games
+    mended_sql, mended, notes = mend("which month had the fewest games?", sql, result, [], runner)
+    assert mended.rows == [[5, 1]] and "IS NULL" in mended_sql
+    assert notes and "empty" in notes[0]
+    # not a pick of the top (no LIMIT): the empty group is one row of a full list, left alone
+    listing = 'SELECT "Date", COUNT(*) FROM "games" GROUP BY "Date" ORDER BY 1 NULLS FIRST'
+    assert mend("how many games on each date?", listing, ran(runner, listing), [], runner)[2] == []

@@ -156,8 +156,8 @@ def test_a_missing_column_is_answered_with_columns_named_like_it_and_the_tables_
     )
     (tmp_path / "award.csv").write_text("player_id,award,year\np1,MVP,1946\n", encoding="utf-8")
     (tmp_path / "park.csv").write_text("park_id,park_name,city\nk1,Fenway,Boston\n", encoding="utf-8")
-    wrong = fenced(
-        'SELECT T1.first_name FROM "player" AS T1 JOIN "award" AS T2 ON T1.player_id = T2.player_id'
+    wrong = fenced(  # a misspelling ('first_name', the same words, is mended without asking)
+        'SELECT T1.name_frist FROM "player" AS T1 JOIN "award" AS T2 ON T1.player_id = T2.player_id'
     )
     right = fenced(
         'SELECT T1."name_first" FROM "player" AS T1 JOIN "award" AS T2 ON T1.player_id = T2.player_id'
@@ -168,7 +168,7 @@ def test_a_missing_column_is_answered_with_columns_named_like_it_and_the_tables_
         a = s.ask("first names of award winners?")
     assert a.answer == ["Ted"]
     repair = llm.prompts[1][-1].content
-    assert 'Columns named like "first_name": "player"."name_first"' in repair
+    assert 'Columns named like "name_frist": "player"."name_first"' in repair
     names = repair.split("Use these names exactly")[1]
     assert '"player": "player_id", "name_first", "name_last"' in names and '"award"' in names
     assert '"park"' not in names  # a table the query did not use
@@ -921,3 +921,43 @@ def test_a_column_of_a_table_the_query_did_not_join_is_joined_on_its_foreign_key
         a.sql is not None
         and 'JOIN "Apartment_Bookings" ON "Apartment_Bookings"."apt_id" = T1."apt_id"' in a.sql
     )
+
+
+def test_a_join_condition_comparing_a_table_with_itself_is_linked_on_the_key(tmp_path: Path) -> None:
+    p = tmp_path / "activity.sqlite"
+    con = sqlite3.connect(p)
+    con.executescript(
+        "CREATE TABLE Faculty (FacID INTEGER PRIMARY KEY, Fname TEXT);"
+        "CREATE TABLE Student (StuID INTEGER PRIMARY KEY, Advisor INTEGER REFERENCES Faculty(FacID));"
+        "INSERT INTO Faculty VALUES (1, 'Ada'), (2, 'Bob');"
+        "INSERT INTO Student VALUES (10, 1), (11, 2), (12, 2);"
+    )
+    con.commit()
+    con.close()
+    sql = (
+        "SELECT T1.Fname FROM Faculty AS T1 JOIN Student AS T2 ON T2.Advisor = T2.Advisor "
+        "GROUP BY T1.Fname ORDER BY COUNT(*) DESC, T1.Fname LIMIT 1"
+    )  # as written every faculty member has every student: 'Ada' by the tie-break
+    llm = FakeLLM([fenced(sql)])
+    with Session([p], llm=llm) as s:
+        a = s.ask("Which faculty member advises the most students?")
+    assert a.error is None and a.answer == ["Bob"] and llm.calls == 1
+    assert a.sql is not None and "T2.Advisor = T1.FacID" in a.sql
+
+
+def test_which_month_is_answered_with_the_month_name_and_not_the_undated_row(tmp_path: Path) -> None:
+    p = tmp_path / "games.csv"
+    p.write_text(
+        "Game,Date\nBye,\n1,1975-04-13\n2,1975-04-15\n3,1975-05-02\n4,1975-05-04\n5,1975-05-06\n",
+        encoding="utf-8",
+    )
+    sql = (
+        'SELECT EXTRACT(MONTH FROM "Date") AS "Month", COUNT(*) AS "Games" FROM "games" '
+        'GROUP BY EXTRACT(MONTH FROM "Date") ORDER BY "Games" ASC LIMIT 1'
+    )  # the undated "Bye" row is the month with the fewest games
+    llm = FakeLLM([fenced(sql)])
+    with Session([p], llm=llm) as s:
+        a = s.ask("which month were the least amount of games held in?")
+    assert a.error is None and a.answer == ["April"] and llm.calls == 1
+    assert a.sql is not None and "IS NULL" in a.sql and any("empty" in n for n in a.notes)
+    assert a.rows == [["April", 2]] and "name" in a.notes[-1]

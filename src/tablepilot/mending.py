@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tablepilot.answer import ResultTable
-from tablepilot.answer_text import asks_which
+from tablepilot.answer_text import asks_which, question_language
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.engines.base import Engine
 from tablepilot.errors import GuardError, QueryError, TablepilotError
@@ -29,7 +29,9 @@ from tablepilot.result_checks import (
 )
 from tablepilot.row_order import neighbour_sql
 from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_negative_value
+from tablepilot.sql.empty_keys import without_empty_keys
 from tablepilot.sql.guard import check_readonly
+from tablepilot.sql.month_names import asks_month, named_months
 from tablepilot.sql.retarget import rename_table, retarget_single_table
 from tablepilot.sql.text_filters import respelled
 from tablepilot.sql.unasked_filters import without_repeats, without_unasked
@@ -168,6 +170,35 @@ def drop_repeated_filter(
     )
 
 
+def skip_empty_keys(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """The top of an ordered list picked a row (or group) whose key is empty (the undated "Bye" row
+    as the month with the fewest games): the same query over the rows whose key is not."""
+    if not result.rows:
+        return None
+    empty = [i for i, value in enumerate(result.rows[0]) if value is None]
+    mended = without_empty_keys(sql, empty, dialect=runner.engine.dialect) if empty else None
+    rerun = _found(question, runner.run(mended[0] if mended else None))
+    if mended is None or rerun is None or not rerun[1].rows:
+        return None
+    if any(rerun[1].rows[0][i] is None for i in empty if i < len(rerun[1].rows[0])):
+        return None
+    keys = ", ".join(mended[1])
+    return *rerun, f"The query first picked a row where {keys} is empty; left those rows out."
+
+
+def month_names(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "Which month …" answered with a month number (4): the same query writing the name (April)."""
+    if not result.rows or not asks_month(question):
+        return None
+    chinese = question_language(question) == "zh"
+    rerun = _found(question, runner.run(named_months(sql, chinese=chinese, dialect=runner.engine.dialect)))
+    return None if rerun is None else (*rerun, "Wrote the month number as the month's name.")
+
+
 def absolute_difference(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
@@ -200,6 +231,8 @@ REWRITES: tuple[Rewrite, ...] = (
     next_row,
     drop_unasked_filters,
     drop_repeated_filter,
+    skip_empty_keys,
+    month_names,
     absolute_difference,
     rows_not_totals,
 )

@@ -1,0 +1,44 @@
+"""Leave out rows whose key is empty when a query picks the top of an ordered list.
+
+"Which month were the least games held in?" over a table with one undated row ("Bye") becomes
+``GROUP BY DATE_PART('month', "Date") ORDER BY COUNT(*) LIMIT 1``, and the empty month, with its
+one row, is the answer. An empty name is never what "which" or "the most" points at, so the same
+query is run again with ``<key> IS NOT NULL``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlglot import exp
+
+from tablepilot.sql.dialects import parse_sql, read_dialect
+
+
+def without_empty_keys(
+    sql: str, positions: Sequence[int], *, dialect: str = "duckdb"
+) -> tuple[str, list[str]] | None:
+    """``sql`` keeping only rows where the selected non-aggregate expressions at ``positions`` are
+    not NULL, and those expressions as written; None unless ``sql`` is one SELECT that orders and
+    limits (a pick of the top), or when no such expression is there."""
+    tree = parse_sql(sql, dialect)
+    if not isinstance(tree, exp.Select) or tree.args.get("order") is None or tree.args.get("limit") is None:
+        return None
+    keys = []
+    for i in positions:
+        if i >= len(tree.expressions):
+            continue
+        key = tree.expressions[i].unalias()
+        if isinstance(key, (exp.Star, exp.Literal, exp.Null)) or key.find(
+            exp.AggFunc, exp.Window, exp.Subquery
+        ):
+            continue
+        if not key.find(exp.Column):
+            continue
+        keys.append(key.copy())
+    if not keys:
+        return None
+    write = read_dialect(dialect)
+    for key in keys:
+        tree.where(exp.Not(this=exp.Is(this=key.copy(), expression=exp.Null())), copy=False)
+    return tree.sql(dialect=write), [k.sql(dialect=write) for k in keys]
