@@ -68,3 +68,21 @@ def test_respelling_leaves_aliases_literals_functions_and_known_names_alone() ->
         "SELECT a_b FROM t",  # two known names share the key: ambiguous, left for the repair loop
     ]:
         assert requote(sql, names) == sql
+
+
+def test_a_name_with_its_words_in_another_order_is_the_known_name() -> None:
+    names = ["player", "player_id", "name_first", "name_last", "first_name_count"]
+    assert requote("SELECT T1.first_name, last_name FROM player AS T1", names) == (
+        'SELECT T1."name_first", "name_last" FROM player AS T1'
+    )
+    # a name the query defines, one word, or words shared by two known names: left alone
+    assert requote("SELECT 1 AS first_name FROM player ORDER BY first_name", names) == (
+        "SELECT 1 AS first_name FROM player ORDER BY first_name"
+    )
+    assert (
+        requote("SELECT id_player FROM player", [*names, "id_player_x"]) == 'SELECT "player_id" FROM player'
+    )
+    assert (
+        requote("SELECT first_last FROM player", ["last_first", "Last First"])
+        == "SELECT first_last FROM player"
+    )

@@ -5,7 +5,8 @@
 - a keyword glued to a Chinese name: ``SELECT注册资本``;
 - a name respelled with underscores or other punctuation: ``Years_participated`` or
   ``"Runners_up"`` for ``"Years participated"`` / ``"Runners-up"`` (same letters and digits, one
-  known name only, never a name the query itself defines with ``AS``).
+  known name only, never a name the query itself defines with ``AS``), or with its words in
+  another order: ``first_name`` for ``name_first`` (the same words, one known name only).
 
 Only names that are not known are touched, so a query that was right stays byte-for-byte the
 same. The result still goes through the guard.
@@ -19,6 +20,7 @@ from collections.abc import Iterable
 from sqlglot.tokens import Tokenizer
 
 from tablepilot.data.names import quote_ident
+from tablepilot.sql.name_hints import name_words
 
 _SEGMENTS = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -49,21 +51,34 @@ def _key(name: str) -> str:
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
+def _words_key(name: str) -> str:
+    """The name's words in sorted order ("first_name" and "name_first" alike); '' for one word."""
+    words = sorted(name_words(name))
+    return " ".join(words) if len(words) >= 2 else ""
+
+
 def _respelled(sql: str, names: Iterable[str]) -> str:
     """Unknown names that equal exactly one known name up to case and punctuation, replaced by it."""
     known = set(names)
     by_key: dict[str, set[str]] = {}
+    by_words: dict[str, set[str]] = {}
     for n in known:
         if _key(n):
             by_key.setdefault(_key(n), set()).add(n)
-    defined = {_key(a.strip('"') if a else b) for a, b in _DEFINED.findall(sql)}
+        if _words_key(n):
+            by_words.setdefault(_words_key(n), set()).add(n)
+    written = [a.strip('"') if a else b for a, b in _DEFINED.findall(sql)]
+    defined = {_key(n) for n in written}
+    defined_words = {_words_key(n) for n in written}
     lowered = {n.casefold() for n in known}
 
     def target(name: str, quoted: bool) -> str | None:
         if name in known or (not quoted and (name.casefold() in lowered or name.upper() in _KEYWORDS)):
             return None
-        k = _key(name)
+        k, words = _key(name), _words_key(name)
         match = by_key.get(k, set())
+        if not match and words and words not in defined_words and k not in defined:
+            match = by_words.get(words, set())  # the same words in another order
         return next(iter(match)) if len(match) == 1 and k not in defined else None
 
     parts = _SEGMENTS.split(sql)
