@@ -115,3 +115,15 @@ def test_a_yes_no_question_is_answered_from_what_its_query_returned() -> None:
     assert answer_values(ResultTable(["x"], [["No"]]), question=q) == ["no"]
     assert compose_text(q, ResultTable(["Name"], [])) == "Answer: no (the query returned no rows)"
     assert compose_text(q, ResultTable(["Name"], [["A"], ["B"]])) == "Answer: yes (the query returned 2 rows)"
+
+
+def test_columns_the_question_lists_are_all_kept() -> None:
+    result = ResultTable(["engineer_id", "first_name", "last_name"], [[8, "Etha", "Reinger"]])
+    listed = (
+        "Among those engineers who have visited, which engineer makes the least number of visits? "
+        "List the engineer id, first name and last name."
+    )
+    assert focus_columns(listed, result) is None
+    assert answer_values(result, question=listed) == ["8", "Etha", "Reinger"]
+    # the same comparison without the list keeps only the asked-for column
+    assert focus_columns(listed.split("?")[0] + "?", result) == [0]

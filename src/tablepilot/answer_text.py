@@ -7,8 +7,9 @@ query did not produce (the model never writes the prose).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tablepilot.answer import ResultTable, cell_text, is_number
@@ -113,7 +114,11 @@ def focus_columns(question: str, result: ResultTable) -> list[int] | None:
         focus = textual
     elif quantity and not thing and len(numeric) == 1 and len(result.rows) == 1:  # both: a two-part question
         focus = numeric  # "how many …" answered with a labelled count; a breakdown keeps its labels
-    if focus is None or _COMPARING.search(question):  # "哪家的营业总成本更低": the measure is context
+    if focus is None:
+        return focus
+    if _LISTING.search(question) and _enumerates(question, result.columns):
+        return None  # "… List the engineer id, first name and last name.": each is asked for
+    if _COMPARING.search(question):  # "哪家的营业总成本更低": the measure is context
         return focus
     if any(names_column(question, result.columns[i]) for i in columns if i not in focus):
         return None  # "因为什么…, 占总资产的比例": the question names the other column too
@@ -123,7 +128,27 @@ def focus_columns(question: str, result: ResultTable) -> list[int] | None:
 _COMPARING = re.compile(
     r"(?i)更|最|\b(highest|lowest|most|least|more|less|greater|fewer|larger|smaller|top|best|worst)\b"
 )
+#: a request that lists what to show: "List the id, first name and last name", "Find the name and age"
+_LISTING = re.compile(r"(?i)(^|[.?!;]\s*)(list|show|give|return|display|find|report|provide|tell me)\b")
 _UNIT = re.compile(r"[（(][^）)]*[）)]|[%％]")
+
+
+_BETWEEN_LISTED = re.compile(r"^\s*(,|and|, and|&|as well as)?\s*(the|its|their|his|her|of)?\s*$")
+
+
+def _enumerates(question: str, columns: Sequence[str]) -> bool:
+    """The question lists two or more of ``columns`` one after another ("the engineer id, first
+    name and last name"), as a request for each of them; a measure named elsewhere ("the team with
+    the most wins") is no list."""
+    text = normalize(question)
+    spans = []
+    for column in columns:
+        name = " ".join(_UNIT.sub("", normalize(column)).replace("_", " ").split())
+        at = text.find(name) if len(name) >= 2 else -1
+        if at >= 0:
+            spans.append((at, at + len(name)))
+    spans.sort()
+    return any(_BETWEEN_LISTED.match(text[end:start]) for (_, end), (start, _) in itertools.pairwise(spans))
 
 
 def names_column(question: str, column: str) -> bool:
