@@ -93,3 +93,13 @@ def test_an_empty_key_picked_as_the_top_is_left_out() -> None:
     # not a pick of the top (no LIMIT): the empty group is one row of a full list, left alone
     listing = 'SELECT "Date", COUNT(*) FROM "games" GROUP BY "Date" ORDER BY 1 NULLS FIRST'
     assert mend("how many games on each date?", listing, ran(runner, listing), [], runner)[2] == []
+
+
+def test_an_empty_context_column_of_an_ungrouped_pick_is_left_alone() -> None:
+    engine = DuckDBEngine()
+    engine.register_arrow("homes", pa.table({"name": ["a", "b"], "area": [90, 80], "price": [None, 5]}))
+    runner = Rerunner(engine, ["homes"], max_rows=100, timeout_s=10, file_order=True)
+    sql = 'SELECT "name", "price" FROM "homes" ORDER BY "area" DESC LIMIT 1'
+    result = ran(runner, sql)
+    assert result.rows == [["a", None]]
+    assert mend("which home is the largest?", sql, result, [], runner) == (sql, result, [])

@@ -2,7 +2,7 @@
 
 "Which month were the least games held in?" over a table with one undated row ("Bye") becomes
 ``GROUP BY DATE_PART('month', "Date") ORDER BY COUNT(*) LIMIT 1``, and the empty month, with its
-one row, is the answer. An empty name is never what "which" or "the most" points at, so the same
+one row, is the answer. An empty group is never what "which" or "the most" points at, so the same
 query is run again with ``<key> IS NOT NULL``.
 """
 
@@ -18,27 +18,40 @@ from tablepilot.sql.dialects import parse_sql, read_dialect
 def without_empty_keys(
     sql: str, positions: Sequence[int], *, dialect: str = "duckdb"
 ) -> tuple[str, list[str]] | None:
-    """``sql`` keeping only rows where the selected non-aggregate expressions at ``positions`` are
-    not NULL, and those expressions as written; None unless ``sql`` is one SELECT that orders and
-    limits (a pick of the top), or when no such expression is there."""
+    """``sql`` keeping only rows where the group keys selected at ``positions`` are not NULL, and
+    those keys as written; None unless ``sql`` is one grouped SELECT that orders and limits (a pick
+    of the top group), or when no selected key is at ``positions``. An empty context column of an
+    ungrouped pick is left alone: the row may still be the one asked for."""
     tree = parse_sql(sql, dialect)
     if not isinstance(tree, exp.Select) or tree.args.get("order") is None or tree.args.get("limit") is None:
         return None
+    group = tree.args.get("group")
+    if group is None:
+        return None
+    write = read_dialect(dialect)
+    grouped = {_written(g, write) for g in group.expressions}
     keys = []
     for i in positions:
         if i >= len(tree.expressions):
             continue
-        key = tree.expressions[i].unalias()
-        if isinstance(key, (exp.Star, exp.Literal, exp.Null)) or key.find(
-            exp.AggFunc, exp.Window, exp.Subquery
-        ):
+        selected = tree.expressions[i]
+        key = selected.unalias()
+        if not grouped & {_written(key, write), selected.alias_or_name.casefold(), str(i + 1)}:
             continue
-        if not key.find(exp.Column):
+        if key.find(exp.AggFunc, exp.Window, exp.Subquery) or not key.find(exp.Column):
             continue
         keys.append(key.copy())
     if not keys:
         return None
-    write = read_dialect(dialect)
     for key in keys:
         tree.where(exp.Not(this=exp.Is(this=key.copy(), expression=exp.Null())), copy=False)
     return tree.sql(dialect=write), [k.sql(dialect=write) for k in keys]
+
+
+def _written(e: exp.Expr, dialect: object) -> str:
+    """How a GROUP BY key compares with a selected expression: a name, a position or the SQL."""
+    if isinstance(e, exp.Column) and not e.table:
+        return e.name.casefold()
+    if isinstance(e, exp.Literal) and not e.is_string:
+        return str(e.this)
+    return str(e.sql(dialect=dialect)).casefold()  # type: ignore[arg-type]
