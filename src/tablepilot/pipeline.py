@@ -30,7 +30,7 @@ from tablepilot.knowledge import hooks as knowledge_hooks
 from tablepilot.knowledge.model import Knowledge
 from tablepilot.linking import ValueIndex, ValueLink
 from tablepilot.llm.base import LLM, Message
-from tablepilot.mending import Rerunner, checked, column_values, mend
+from tablepilot.mending import Rerunner, checked, mend
 from tablepilot.method_choice import Method, choose_method
 from tablepilot.profile import TableProfile, describe_tables, profile_table
 from tablepilot.python_path import PythonRunner, ask_with_python
@@ -356,6 +356,9 @@ def ask_question(
     temperature = 0.0
     sideways_offered = False
     allowed, calls = options.max_attempts, 0
+    runner = Rerunner(
+        context.engine, table_names, options.max_rows, options.timeout_s, _rows_in_file_order(context)
+    )
 
     while calls < allowed:
         calls += 1
@@ -433,9 +436,6 @@ def ask_question(
                 safe_sql = checked(static_pivot(safe_sql, lookup), "duckdb", table_names)
             say("running")
             result = context.engine.execute(safe_sql, max_rows=options.max_rows, timeout_s=options.timeout_s)
-            runner = Rerunner(
-                context.engine, table_names, options.max_rows, options.timeout_s, _rows_in_file_order(context)
-            )
             safe_sql, result, mend_notes = mend(question, safe_sql, result, links, runner)
             if mend_notes:
                 rewrites[safe_sql] = mend_notes
@@ -465,7 +465,6 @@ def ask_question(
         empty = found_nothing(question, safe_sql, result)
         problem = None
         if calls < allowed:  # each kind of problem is sent back once
-            values = functools.partial(column_values, context.engine, options.timeout_s)
             problem = result_problem(
                 question,
                 safe_sql,
@@ -473,7 +472,7 @@ def ask_question(
                 links,
                 context.index,
                 raised,
-                values,
+                runner.values,
                 context.engine.dialect,
                 row_order=_rows_in_file_order(context),
                 columns=table_columns,
