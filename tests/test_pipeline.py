@@ -961,3 +961,34 @@ def test_which_month_is_answered_with_the_month_name_and_not_the_undated_row(tmp
     assert a.error is None and a.answer == ["April"] and llm.calls == 1
     assert a.sql is not None and "IS NULL" in a.sql and any("empty" in n for n in a.notes)
     assert a.rows == [["April", 2]] and "name" in a.notes[-1]
+
+
+def test_a_which_answer_that_only_repeats_its_own_filter_goes_back_to_the_model(tmp_path: Path) -> None:
+    p = tmp_path / "seasons.csv"
+    p.write_text(
+        "Season,Division,Movements\n2008–09,Kolmonen (Third Division),Stayed\n"
+        "2009–10,Kolmonen (Third Division),Promoted\n2010–11,Kakkonen (Second Division),Promoted\n",
+        encoding="utf-8",
+    )
+    echo = fenced(
+        """SELECT "Division" FROM "seasons" WHERE "Division" ILIKE '%Kolmonen%' AND "Movements" = 'Promoted'"""
+    )
+    right = fenced(
+        """SELECT "Season" FROM "seasons" WHERE "Division" ILIKE '%Kolmonen%' AND "Movements" = 'Promoted'"""
+    )
+    llm = FakeLLM([echo, right])
+    with Session([p], llm=llm) as s:
+        a = s.ask("which was the only kolmonen whose movements were promoted?")
+    assert a.answer == ["2009–10"] and llm.calls == 2
+    assert "only repeats what it filtered" in llm.prompts[1][-1].content
+    # several divisions match the pattern: the one picked is news, and it stands
+    llm = FakeLLM(
+        [
+            fenced(
+                """SELECT "Division" FROM "seasons" WHERE "Division" ILIKE '%Division%' AND "Season" = '2010–11'"""
+            )
+        ]
+    )
+    with Session([p], llm=llm) as s:
+        a = s.ask("which division was the team in 2010?")
+    assert a.answer == ["Kakkonen (Second Division)"] and llm.calls == 1

@@ -22,6 +22,7 @@ from tablepilot.comparison import answers_each, answers_one_of, compared_values,
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.linking import ValueIndex, ValueLink, normalize
 from tablepilot.row_order import Direction, neighbour_direction, neighbour_request, uses_row_order
+from tablepilot.sql.echo import like_matches, pinned_outputs
 from tablepilot.sql.name_hints import table_names, used_columns
 from tablepilot.sql.text_filters import TextFilter, text_comparisons, text_filters
 from tablepilot.tidy.totals import total_kind
@@ -78,7 +79,7 @@ def result_problem(
     return next(
         (
             p
-            for p in _shape_problems(question, sql, result, links, dialect, columns or {})
+            for p in _shape_problems(question, sql, result, links, dialect, columns or {}, values)
             if p.kind not in raised
         ),
         None,
@@ -138,6 +139,7 @@ def _shape_problems(
     links: Sequence[ValueLink],
     dialect: str,
     columns: Mapping[str, Sequence[str]],
+    values: ColumnValues | None = None,
 ) -> list[Problem]:
     """Problems of a result that has rows, most telling first."""
     out = []
@@ -177,6 +179,9 @@ def _shape_problems(
                     f"some out. Use WHERE {column} IN ({listed}) and return one row for each.",
                 )
             )
+    echoed = _echo(question, sql, result, dialect, values) if compared is None else None
+    if echoed is not None:
+        out.append(echoed)
     measure = _other_measure(question, sql, result, dialect, columns)
     if measure is not None:
         out.append(measure)
@@ -222,6 +227,30 @@ def _shape_problems(
             )
         )
     return out
+
+
+def _echo(
+    question: str, sql: str, result: ResultTable, dialect: str, values: ColumnValues | None
+) -> Problem | None:
+    """A "which" question answered only with what the query's own filters pin down: the one cell
+    its ``=`` names, or the only cell of the column its ``ILIKE`` matches."""
+    if not asks_which(question) or values is None or not result.rows:
+        return None
+    pins = pinned_outputs(sql, dialect=dialect)
+    if not pins:
+        return None
+    for pin in pins:
+        if pin.pattern:
+            held = values(pin.table, pin.column)
+            if held is None or sum(like_matches(pin.value, v) for v in held) != 1:
+                return None  # several cells match: the query picked one of them, which is news
+    shown = ", ".join(quote_literal(str(v)[:60]) for v in result.rows[0] if v is not None)
+    named = ", ".join(quote_ident(p.column) for p in pins)
+    return Problem(
+        "echo",
+        f"That query returned {shown}, which only repeats what it filtered {named} on: the question "
+        "names that already. Select the column that holds what the question asks about that row.",
+    )
 
 
 def total_label(result: ResultTable) -> str | None:
