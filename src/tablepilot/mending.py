@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tablepilot.answer import ResultTable
 from tablepilot.answer_text import asks_which, question_language
@@ -73,6 +73,8 @@ class Rerunner:
     timeout_s: float
     #: the rows keep one file's order in DuckDB's rowid (questions about the next row lean on it)
     file_order: bool
+    #: columns' values already read for this question (the rewrites and the checks ask for the same)
+    _read: dict[tuple[str, str], list[str] | None] = field(default_factory=dict, compare=False, repr=False)
 
     def run(self, sql: str | None) -> tuple[str, ResultTable] | None:
         """``sql`` through the guard and run; None when there is none or it fails (the result it
@@ -86,7 +88,9 @@ class Rerunner:
             return None
 
     def values(self, table: str, column: str) -> list[str] | None:
-        return column_values(self.engine, self.timeout_s, table, column)
+        if (table, column) not in self._read:
+            self._read[table, column] = column_values(self.engine, self.timeout_s, table, column)
+        return self._read[table, column]
 
 
 #: a rewrite: the mended query, its result and a note; None when it does not apply or finds no better
