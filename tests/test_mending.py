@@ -103,3 +103,19 @@ def test_an_empty_context_column_of_an_ungrouped_pick_is_left_alone() -> None:
     result = ran(runner, sql)
     assert result.rows == [["a", None]]
     assert mend("which home is the largest?", sql, result, [], runner) == (sql, result, [])
+
+
+def test_unasked_number_filters_go_unless_the_question_speaks_of_absence() -> None:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "ties",
+        pa.table({"Tie": [1, 2, 3], "Home": ["A", "B", "C"], "Away": ["X", "Y", "Z"], "Score": [2, 0, 1]}),
+    )
+    runner = Rerunner(engine, ["ties"], max_rows=100, timeout_s=10, file_order=True)
+    sql = 'SELECT "Tie" FROM "ties" WHERE "Home" = \'C\' AND "Away" = \'Z\' AND "Score" = 0'
+    result = ran(runner, sql)
+    assert result.rows == []
+    mended = mend("c and z played in which tie?", sql, result, [], runner)
+    assert mended[1].rows == [[3]] and '"Score" = 0' in mended[2][0]
+    # "unbeaten" may be the 0 itself: the query that found nothing stands
+    assert mend("in which tie was c unbeaten against z?", sql, result, [], runner)[2] == []

@@ -10,6 +10,7 @@ model's query missed; a note says what was changed, so the answer stays traceabl
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -136,6 +137,13 @@ def next_row(
     return *rerun, f"Read as {case.direction} the row where {where}, in the file's order."
 
 
+#: words of negation or absence, which a number filter (``"L" = 0``) may stand for
+_ABSENCE = re.compile(
+    r"(?i)\b(no|not|never|none|nil|zero|without|lacking|neither|nor|unbeaten|undefeated|winless|"
+    r"scoreless|shut ?outs?|empty|un\w+)\b|n't|没有|无|未|不|零"
+)
+
+
 def drop_unasked_filters(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
@@ -144,7 +152,8 @@ def drop_unasked_filters(
     if not found_nothing(question, sql, result):
         return None
     asked = functools.partial(names_value, question, links=links)
-    dropped = without_unasked(sql, asked, dialect=runner.engine.dialect)
+    numbers = not _ABSENCE.search(question)  # "undefeated" is "L" = 0: number filters stay there
+    dropped = without_unasked(sql, asked, dialect=runner.engine.dialect, numbers=numbers)
     rerun = _found(question, runner.run(dropped[0] if dropped else None))
     if dropped is None or rerun is None:
         return None

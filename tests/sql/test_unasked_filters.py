@@ -29,6 +29,19 @@ def test_number_filters_stay() -> None:
     )
 
 
+def test_number_equalities_go_too_when_the_caller_allows_them() -> None:
+    sql = (
+        'SELECT "Tie no" FROM "t" WHERE "Home team" = \'Darlington\' AND "Score_1" = 0 '
+        'AND "Score_2" > 1 AND "Round" = 1'
+    )
+    asked = asked_in("darlington played in which tie in round 1?")
+    assert without_unasked(sql, asked, numbers=True) == (
+        'SELECT "Tie no" FROM "t" WHERE "Home team" = \'Darlington\' AND "Score_2" > 1 AND "Round" = 1',
+        ['"Score_1" = 0'],
+    )  # a comparison (> 1) and a number the question names (1) stay
+    assert without_unasked(sql, asked) is None
+
+
 def test_the_last_condition_of_a_where_is_never_dropped() -> None:
     sql = 'SELECT COUNT(*) FROM "t" WHERE "Champions" = \'Spain\''
     assert without_unasked(sql, asked_in("how many spanish champions?")) is None

@@ -40,14 +40,16 @@ def _conjuncts(where: exp.Where) -> list[exp.Expr]:
 
 
 def without_unasked(
-    sql: str, asked: Callable[[str], bool], *, dialect: str = "duckdb"
+    sql: str, asked: Callable[[str], bool], *, dialect: str = "duckdb", numbers: bool = False
 ) -> tuple[str, list[str]] | None:
     """``sql`` without the text filters none of whose values ``asked`` accepts, and those filters as
     written; None when nothing is dropped or the query does not parse.
 
     Only conditions ANDed at the top of a WHERE are dropped, and never all of them (a count of the
-    whole table answers nothing the question asked). Number filters stay: "undefeated" is
-    ``"L" = 0`` though no 0 is in the question.
+    whole table answers nothing the question asked). Number filters stay unless ``numbers``:
+    "undefeated" is ``"L" = 0`` though no 0 is in the question, so the caller allows them only
+    for a question with no word of negation or absence; then ``"Score_1" = 0`` added to "which tie
+    did darlington and notts county play" goes.
     """
     tree = parse_sql(sql, dialect)
     if tree is None:
@@ -58,7 +60,10 @@ def without_unasked(
         kept, gone = [], []
         for condition in _conjuncts(where):
             values = _literals(condition)
-            if values and all(v.is_string for v in values) and not any(asked(v.this) for v in values):
+            plain = values and (
+                all(v.is_string for v in values) or (numbers and isinstance(condition, exp.EQ))
+            )
+            if plain and values and not any(asked(v.this) for v in values):
                 gone.append(condition)
             else:
                 kept.append(condition)
