@@ -2,7 +2,8 @@
 
 Some wrong results have one plain cause that the query itself shows: a typo of the question copied
 into a filter, a filter on a value the question never names, the named row answered where the row
-after it was asked, a difference that came out negative, a total row picked as "which". Each
+after it was asked, the empty group picked as the top one, a month given as its number where
+"which month" was asked, a difference that came out negative, a total row picked as "which". Each
 rewrite here runs the mended query through the guard again and stands only when it finds what the
 model's query missed; a note says what was changed, so the answer stays traceable to the SQL.
 """
@@ -186,8 +187,8 @@ def drop_repeated_filter(
 def skip_empty_keys(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
-    """The top of an ordered list picked a row (or group) whose key is empty (the undated "Bye" row
-    as the month with the fewest games): the same query over the rows whose key is not."""
+    """A grouped query that picks the top group picked the one whose key is empty (the undated "Bye"
+    row as the month with the fewest games): the same query over the rows whose key is not."""
     if not result.rows:
         return None
     empty = [i for i, value in enumerate(result.rows[0]) if value is None]
