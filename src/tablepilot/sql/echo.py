@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from sqlglot import exp
 
+from tablepilot.sql.clauses import compared_literals, conjuncts
 from tablepilot.sql.dialects import parse_sql
 from tablepilot.sql.lineage import passthrough_columns
 
@@ -37,18 +38,13 @@ def pinned_outputs(sql: str, *, dialect: str = "duckdb") -> list[Pin] | None:
     where = tree.args.get("where")
     if source is None or not isinstance(source.this, exp.Table) or tree.args.get("joins") or where is None:
         return None
-    condition = where.this
-    while isinstance(condition, exp.Paren):
-        condition = condition.this
-    terms = list(condition.flatten()) if isinstance(condition, exp.And) else [condition]
     pins: dict[str, Pin] = {}
-    for term in terms:
-        if not isinstance(term, (exp.EQ, exp.Like, exp.ILike)):
+    for term in conjuncts(where):
+        literals = compared_literals(term)
+        if isinstance(term, exp.In) or not literals or not literals[0].is_string:
             continue
-        column, literal = term.this, term.expression
-        if isinstance(column, exp.Column) and isinstance(literal, exp.Literal) and literal.is_string:
-            pattern = not isinstance(term, exp.EQ)
-            pins[column.name.casefold()] = Pin(source.this.name, column.name, literal.this, pattern)
+        pattern = not isinstance(term, exp.EQ)
+        pins[term.this.name.casefold()] = Pin(source.this.name, term.this.name, literals[0].this, pattern)
     found = [pins.get(str(o).casefold()) for o in outputs]
     return [p for p in found if p is not None] if all(found) else None
 

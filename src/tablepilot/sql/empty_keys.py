@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
+from tablepilot.sql.clauses import refers_to
 from tablepilot.sql.dialects import parse_sql, read_dialect
 
 
@@ -29,14 +30,13 @@ def without_empty_keys(
     if group is None:
         return None
     write = read_dialect(dialect)
-    grouped = {_written(g, write) for g in group.expressions}
     keys = []
     for i in positions:
         if i >= len(tree.expressions):
             continue
         selected = tree.expressions[i]
         key = selected.unalias()
-        if not grouped & {_written(key, write), selected.alias_or_name.casefold(), str(i + 1)}:
+        if not refers_to(group.expressions, selected, i, dialect):
             continue
         if key.find(exp.AggFunc, exp.Window, exp.Subquery) or not key.find(exp.Column):
             continue
@@ -46,12 +46,3 @@ def without_empty_keys(
     for key in keys:
         tree.where(exp.Not(this=exp.Is(this=key.copy(), expression=exp.Null())), copy=False)
     return tree.sql(dialect=write), [k.sql(dialect=write) for k in keys]
-
-
-def _written(e: exp.Expr, dialect: object) -> str:
-    """How a GROUP BY key compares with a selected expression: a name, a position or the SQL."""
-    if isinstance(e, exp.Column) and not e.table:
-        return e.name.casefold()
-    if isinstance(e, exp.Literal) and not e.is_string:
-        return str(e.this)
-    return str(e.sql(dialect=dialect)).casefold()  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ import re
 
 from sqlglot import exp
 
+from tablepilot.sql.clauses import refers_to
 from tablepilot.sql.dialects import parse_sql, read_dialect
 
 _MONTH_ASKED = re.compile(
@@ -54,10 +55,9 @@ def named_months(sql: str, *, chinese: bool = False, dialect: str = "duckdb") ->
     if not months:
         return None
     order = tree.args.get("order")
-    ordered = {_written(o.this, write) for o in order.expressions} if order else set()
-    for i, e in months:
-        if ordered & {_written(e.unalias(), write), e.alias_or_name.casefold(), str(i + 1)}:
-            return None
+    ordered = [o.this for o in order.expressions] if order else []
+    if any(refers_to(ordered, e, i, dialect) for i, e in months):
+        return None
     for i, e in months:
         number = f"CAST({e.unalias().sql(dialect=write)} AS INTEGER)"
         if chinese:
@@ -71,12 +71,3 @@ def named_months(sql: str, *, chinese: bool = False, dialect: str = "duckdb") ->
             return None
         tree.expressions[i] = exp.alias_(written.expressions[0], e.alias or "month", quoted=True)
     return tree.sql(dialect=write)
-
-
-def _written(e: exp.Expression, dialect: object) -> str:
-    """How an ORDER BY key compares with a selected expression: a name, a position or the SQL."""
-    if isinstance(e, exp.Column) and not e.table:
-        return e.name.casefold()
-    if isinstance(e, exp.Literal) and not e.is_string:
-        return str(e.this)
-    return e.sql(dialect=dialect).casefold()  # type: ignore[arg-type]

@@ -15,28 +15,8 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
+from tablepilot.sql.clauses import FILTERS, compared_literals, conjuncts
 from tablepilot.sql.dialects import parse_sql, read_dialect
-
-#: conditions that compare a column with literal values
-_FILTERS = (exp.EQ, exp.In, exp.Like, exp.ILike)
-
-
-def _literals(condition: exp.Expr) -> list[exp.Literal] | None:
-    """The values a ``column = 'x'`` / ``IN (…)`` / ``LIKE '…'`` condition compares with; None
-    for any other condition (two columns, an expression, a subquery)."""
-    if not isinstance(condition, _FILTERS) or not isinstance(condition.this, exp.Column):
-        return None
-    values = list(condition.expressions) if isinstance(condition, exp.In) else [condition.expression]
-    if not values or not all(isinstance(v, exp.Literal) for v in values):
-        return None
-    return [v for v in values if isinstance(v, exp.Literal)]
-
-
-def _conjuncts(where: exp.Where) -> list[exp.Expr]:
-    condition = where.this
-    while isinstance(condition, exp.Paren):
-        condition = condition.this
-    return list(condition.flatten()) if isinstance(condition, exp.And) else [condition]
 
 
 def without_unasked(
@@ -58,8 +38,8 @@ def without_unasked(
     dropped: list[str] = []
     for where in list(tree.find_all(exp.Where)):
         kept, gone = [], []
-        for condition in _conjuncts(where):
-            values = _literals(condition)
+        for condition in conjuncts(where):
+            values = compared_literals(condition)
             plain = values and (
                 all(v.is_string for v in values) or (numbers and isinstance(condition, exp.EQ))
             )
@@ -76,13 +56,13 @@ def without_unasked(
 
 
 #: conditions that compare a column with one value, for finding a value used twice
-_COMPARISONS = (*_FILTERS, exp.GT, exp.GTE, exp.LT, exp.LTE)
+_COMPARISONS = (*FILTERS, exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
 def _one_value(condition: exp.Expr) -> str | None:
     """The one value a condition compares a column with, casefolded and without % wildcards."""
     if isinstance(condition, exp.In):
-        values = _literals(condition) or []
+        values = compared_literals(condition) or []
         return values[0].this.strip("%").casefold() if len(values) == 1 else None
     if (
         isinstance(condition, _COMPARISONS)
@@ -104,13 +84,13 @@ def without_repeats(sql: str, *, dialect: str = "duckdb") -> list[tuple[str, str
     write = read_dialect(dialect)
     out = []
     for w, where in enumerate(list(tree.find_all(exp.Where))):
-        conditions = _conjuncts(where)
+        conditions = conjuncts(where)
         values = [_one_value(c) for c in conditions]
         for i, value in enumerate(values):
             if value is None or values.count(value) < 2:
                 continue
             variant = tree.copy()
             target = list(variant.find_all(exp.Where))[w]
-            target.set("this", exp.and_(*(c.copy() for j, c in enumerate(_conjuncts(target)) if j != i)))
+            target.set("this", exp.and_(*(c.copy() for j, c in enumerate(conjuncts(target)) if j != i)))
             out.append((variant.sql(dialect=write), conditions[i].sql(dialect=write)))
     return out

@@ -1,0 +1,47 @@
+"""Small readings of a parsed query's clauses that several rewrites share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlglot import exp
+
+from tablepilot.sql.dialects import read_dialect
+
+#: conditions that compare a column with literal values
+FILTERS = (exp.EQ, exp.In, exp.Like, exp.ILike)
+
+
+def compared_literals(condition: exp.Expr) -> list[exp.Literal] | None:
+    """The values a ``column = 'x'`` / ``IN (…)`` / ``LIKE '…'`` condition compares with; None
+    for any other condition (two columns, an expression, a subquery)."""
+    if not isinstance(condition, FILTERS) or not isinstance(condition.this, exp.Column):
+        return None
+    values = list(condition.expressions) if isinstance(condition, exp.In) else [condition.expression]
+    if not values or not all(isinstance(v, exp.Literal) for v in values):
+        return None
+    return [v for v in values if isinstance(v, exp.Literal)]
+
+
+def conjuncts(where: exp.Where) -> list[exp.Expr]:
+    """The conditions ANDed at the top of a WHERE (one, when it is not an AND)."""
+    condition = where.this
+    while isinstance(condition, exp.Paren):
+        condition = condition.this
+    return list(condition.flatten()) if isinstance(condition, exp.And) else [condition]
+
+
+def refers_to(keys: Sequence[exp.Expr], selected: exp.Expr, position: int, dialect: str) -> bool:
+    """Whether a GROUP BY / ORDER BY among ``keys`` names the selected expression at ``position``
+    (0-based): by its SQL, its alias or name, or its position number."""
+    write = read_dialect(dialect)
+    names = {_key_text(selected.unalias(), write), selected.alias_or_name.casefold(), str(position + 1)}
+    return any(_key_text(k, write) in names for k in keys)
+
+
+def _key_text(e: exp.Expr, dialect: object) -> str:
+    if isinstance(e, exp.Column) and not e.table:
+        return e.name.casefold()
+    if isinstance(e, exp.Literal) and not e.is_string:
+        return str(e.this)
+    return str(e.sql(dialect=dialect)).casefold()  # type: ignore[arg-type]
