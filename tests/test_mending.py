@@ -119,3 +119,29 @@ def test_unasked_number_filters_go_unless_the_question_speaks_of_absence() -> No
     assert mended[1].rows == [[3]] and '"Score" = 0' in mended[2][0]
     # "unbeaten" may be the 0 itself: the query that found nothing stands
     assert mend("in which tie was c unbeaten against z?", sql, result, [], runner)[2] == []
+
+
+def test_a_total_asked_of_repeated_keys_is_summed_per_key() -> None:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "seats",
+        pa.table(
+            {"Name": ["a", "b", "c"], "District": ["North", "South", "South"], "Voters": [150, 100, 90]}
+        ),
+    )
+    runner = Rerunner(engine, ["seats"], max_rows=100, timeout_s=10, file_order=True)
+    sql = 'SELECT "District" FROM "seats" ORDER BY "Voters" DESC LIMIT 1'
+    result = ran(runner, sql)
+    assert result.rows == [["North"]]  # the largest single seat, not the largest district
+    mended_sql, mended, notes = mend(
+        "which district has the greatest total number of voters?", sql, result, [], runner
+    )
+    assert mended.rows == [["South"]] and 'SUM("Voters")' in mended_sql
+    assert notes and "total" in notes[0]
+    # without "total" the largest row is the answer; with unique keys each row is its own total
+    assert mend("which district has the seat with the most voters?", sql, result, [], runner)[2] == []
+    by_name = 'SELECT "Name" FROM "seats" ORDER BY "Voters" DESC LIMIT 1'
+    assert (
+        mend("which seat has the greatest total of voters?", by_name, ran(runner, by_name), [], runner)[2]
+        == []
+    )

@@ -2,7 +2,7 @@
 
 Some wrong results have one plain cause that the query itself shows: a typo of the question copied
 into a filter, a filter on a value the question never names, the named row answered where the row
-after it was asked, the empty group picked as the top one, a month given as its number where
+after it was asked, a "total" answered from one row, the empty group picked as the top one, a month given as its number where
 "which month" was asked, a difference that came out negative, a total row picked as "which". Each
 rewrite here runs the mended query through the guard again and stands only when it finds what the
 model's query missed; a note says what was changed, so the answer stays traceable to the SQL.
@@ -32,6 +32,7 @@ from tablepilot.result_checks import (
 from tablepilot.row_order import neighbour_sql
 from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_negative_value
 from tablepilot.sql.empty_keys import without_empty_keys
+from tablepilot.sql.group_totals import asks_total, summed_per_group
 from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.month_names import asks_month, named_months
 from tablepilot.sql.retarget import rename_table, retarget_single_table
@@ -184,6 +185,24 @@ def drop_repeated_filter(
     )
 
 
+def sum_per_group(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "Which district has the greatest total number of electorates" answered with the district of
+    the one largest row: the districts' rows summed, when that picks another."""
+    if not result.rows or not (asks_which(question) and asks_total(question)):
+        return None
+    grouped = summed_per_group(sql, dialect=runner.engine.dialect)
+    if grouped is None:
+        return None
+    repeats = runner.run(grouped.repeats)  # else each row is its own total and the pick stands
+    rerun = _found(question, runner.run(grouped.sql)) if repeats is not None and repeats[1].rows else None
+    if rerun is None or rerun[1].rows == result.rows:
+        return None
+    keys, measure = ", ".join(grouped.keys), grouped.measure
+    return *rerun, f'Read "total" as the sum over the rows of each {keys}: ordered by SUM({measure}).'
+
+
 def skip_empty_keys(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
@@ -245,6 +264,7 @@ REWRITES: tuple[Rewrite, ...] = (
     next_row,
     drop_unasked_filters,
     drop_repeated_filter,
+    sum_per_group,
     skip_empty_keys,
     month_names,
     absolute_difference,
