@@ -663,6 +663,18 @@ def test_a_question_about_the_next_row_answered_with_the_named_row_is_run_on_the
     assert "Read as after the row where \"地区\" = '华东', in the file's order." in a.notes
 
 
+def test_the_named_row_sorted_by_row_order_is_still_moved_from(sales: Path) -> None:
+    llm = FakeLLM([fenced('SELECT "地区" FROM "sales" WHERE "地区" = \'华东\' ORDER BY rowid LIMIT 1')])
+    with Session([sales], llm=llm) as s:
+        a = s.ask("which region is listed next after 华东?")
+    assert a.answer == ["华南"] and llm.calls == 1
+    # sorted by position, the row found is another one than the named: it stands
+    other = FakeLLM([fenced('SELECT "产品" FROM "sales" WHERE "地区" = \'华东\' ORDER BY rowid LIMIT 1')])
+    with Session([sales], llm=other) as s:
+        assert s.ask("which product is listed first after 华东 sold?").answer == ["手机"]
+    assert other.calls == 1
+
+
 def test_a_next_row_question_about_the_last_row_is_sent_back_once(sales: Path) -> None:
     llm = FakeLLM([fenced('SELECT "产品" FROM "sales" WHERE "地区" = \'华北\'')] * 2)
     with Session([sales], llm=llm) as s:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tablepilot.row_order import neighbour_direction, neighbour_request, neighbour_sql, uses_row_order
+from tablepilot.row_order import (
+    neighbour_direction,
+    neighbour_request,
+    neighbour_sql,
+    only_sorts_by_row_order,
+    uses_row_order,
+)
 from tablepilot.sql.text_filters import TextFilter
 
 
@@ -45,6 +51,13 @@ def test_uses_row_order() -> None:
     assert uses_row_order('SELECT "a" FROM "t" WHERE rowid = (SELECT rowid FROM "t" WHERE "b" = \'x\') + 1')
     assert uses_row_order('SELECT "a", LEAD("a") OVER (ORDER BY "y") FROM "t"')
     assert not uses_row_order('SELECT "a" FROM "t" WHERE "b" = \'x\'')
+
+
+def test_sorting_by_row_order_is_no_move_from_a_row() -> None:
+    assert only_sorts_by_row_order('SELECT "a" FROM "t" WHERE "a" = \'x\' ORDER BY rowid LIMIT 1')
+    assert not only_sorts_by_row_order('SELECT "a" FROM "t" ORDER BY rowid LIMIT 1 OFFSET 1')
+    assert not only_sorts_by_row_order('SELECT "a" FROM "t" WHERE rowid > 3 ORDER BY rowid LIMIT 1')
+    assert not only_sorts_by_row_order('SELECT "a" FROM "t" ORDER BY "a" LIMIT 1')
 
 
 def test_request_names_the_row_and_the_selected_column() -> None:

@@ -21,7 +21,13 @@ from tablepilot.cells import parse_date, parse_number
 from tablepilot.comparison import answers_each, answers_one_of, compared_values, wants_each
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.linking import ValueIndex, ValueLink, normalize
-from tablepilot.row_order import Direction, neighbour_direction, neighbour_request, uses_row_order
+from tablepilot.row_order import (
+    Direction,
+    neighbour_direction,
+    neighbour_request,
+    only_sorts_by_row_order,
+    uses_row_order,
+)
 from tablepilot.sql.echo import like_matches, pinned_outputs
 from tablepilot.sql.name_hints import table_names, used_columns
 from tablepilot.sql.text_filters import TextFilter, text_comparisons, text_filters
@@ -103,7 +109,9 @@ def neighbour_case(
     direction = neighbour_direction(question)
     if direction is None or asks_yes_no(question):
         return None
-    if uses_row_order(sql, dialect):
+    # ORDER BY rowid over the named row alone still answers with that row (checked below)
+    sorts_only = only_sorts_by_row_order(sql, dialect)
+    if uses_row_order(sql, dialect) and not sorts_only:
         return None
     for compared, op in text_comparisons(sql, dialect=dialect):
         if _is_words(compared.value) and compared.value in (values(compared.table, compared.column) or ()):
@@ -121,6 +129,8 @@ def neighbour_case(
     if named is None:
         return None
     shown = [v for v in result.rows[0] if v is not None] if result.rows else []
+    if sorts_only and named.value not in {str(v) for v in shown}:
+        return None  # "the first film after 1990 by X": the row found is not the named one
     found = (
         "found nothing" if nothing else "returned " + ", ".join(quote_literal(str(v)[:60]) for v in shown[:3])
     )

@@ -57,6 +57,19 @@ def uses_row_order(sql: str, dialect: str = "duckdb") -> bool:
     return "rowid" in named or tree.find(exp.Window) is not None
 
 
+def only_sorts_by_row_order(sql: str, dialect: str = "duckdb") -> bool:
+    """rowid only in ORDER BY, with no OFFSET or window: the query sorts the rows it filtered by
+    their position but never moves from one row to another."""
+    try:
+        tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        return False
+    if tree is None or tree.find(exp.Window, exp.Offset) is not None:
+        return False
+    rowids = [c for c in tree.find_all(exp.Column) if c.name.lower() == "rowid"]
+    return bool(rowids) and all(c.find_ancestor(exp.Order) is not None for c in rowids)
+
+
 def _selected_column(sql: str, dialect: str) -> str | None:
     """The first plain column the query selects, to name in the suggested query."""
     try:
