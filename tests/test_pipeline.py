@@ -1004,3 +1004,13 @@ def test_a_which_answer_that_only_repeats_its_own_filter_goes_back_to_the_model(
     with Session([p], llm=llm) as s:
         a = s.ask("which division was the team in 2010?")
     assert a.answer == ["Kakkonen (Second Division)"] and llm.calls == 1
+
+
+def test_a_pattern_on_a_date_column_runs_on_its_text(tmp_path: Path) -> None:
+    games = tmp_path / "games.csv"
+    games.write_text("Date,Points\n2008-11-29,3\n2008-12-06,1\n2008-12-20,4\n", encoding="utf-8")
+    llm = FakeLLM([fenced('SELECT SUM("Points") FROM "games" WHERE "Date" LIKE \'2008-12%\'')])
+    with Session([games], llm=llm) as s:
+        a = s.ask("how many points in december 2008?")
+    assert a.answer == ["5"] and llm.calls == 1  # no "No function matches '~~(DATE, …)'" round trip
+    assert a.sql is not None and 'CAST("Date" AS TEXT)' in a.sql

@@ -45,6 +45,7 @@ from tablepilot.sql.extract import extract_sql
 from tablepilot.sql.join_conditions import mend_join_conditions
 from tablepilot.sql.lineage import passthrough_columns
 from tablepilot.sql.name_hints import close_columns, tables_in
+from tablepilot.sql.pattern_casts import patterns_on_text
 from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivot
 from tablepilot.sql.requalify import requalify_columns
 from tablepilot.sql.requote import requote
@@ -342,6 +343,7 @@ def ask_question(
     table_names = [t.name for t in context.tables]
     known_names = [*table_names, *(c.name for t in context.tables for c in t.columns)]
     table_columns = {t.name: [c.name for c in t.columns] for t in context.tables}
+    column_types = {t.name: {c.name: c.type for c in t.columns} for t in context.tables}
     try:
         llm.prime(opening_messages(context.engine.dialect, options.sql_examples))
     except TablepilotError as exc:
@@ -430,6 +432,8 @@ def ask_question(
                 mended = (
                     mend_join_conditions(mended, table_columns, dialect=dialect, foreign_keys=keys) or mended
                 )
+            # "Date" LIKE '2008-12%': a pattern on a date or number means its written form
+            mended = patterns_on_text(mended, column_types, dialect=context.engine.dialect) or mended
             safe_sql = checked(mended, context.engine.dialect, table_names)
             if context.engine.dialect == "duckdb" and is_dynamic_pivot(safe_sql):
                 lookup = functools.partial(_lookup, context.engine, options.timeout_s)

@@ -1,0 +1,66 @@
+"""Text patterns on columns that are not text: ``"Date" LIKE '2008-12%'`` matched on the written form.
+
+DuckDB has no LIKE for dates or numbers ("No function matches the given name and argument types
+'~~(DATE, STRING_LITERAL)'"), and a small model sends the same query back in its repair. Such a
+pattern is always written against the value's text form (``'2008-12%'``, ``'19%'``), so the
+column is cast to text before the guard, the one reading the pattern can have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.optimizer.scope import traverse_scope
+
+from tablepilot.sql.dialects import read_dialect
+
+_TEXT_TYPES = ("CHAR", "TEXT", "STRING", "CLOB", "JSON", "UUID", "ENUM")
+
+
+def is_text_type(type_name: str) -> bool:
+    upper = type_name.upper()
+    return not upper or any(t in upper for t in _TEXT_TYPES)
+
+
+def patterns_on_text(
+    sql: str, types: Mapping[str, Mapping[str, str]], *, dialect: str = "duckdb"
+) -> str | None:
+    """``sql`` with every column of a known non-text type under LIKE/ILIKE cast to text; None when
+    there is none (or the query does not parse). ``types``: table → column → type name."""
+    known = {t.casefold(): {c.casefold(): ty for c, ty in cols.items()} for t, cols in types.items()}
+    try:
+        tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
+        scopes = traverse_scope(tree)
+    except (sqlglot.errors.SqlglotError, RecursionError):
+        return None
+    changed = False
+    for scope in scopes:
+        tables = {
+            alias.casefold(): source.name.casefold()
+            for alias, source in scope.sources.items()
+            if isinstance(source, exp.Table)
+        }
+        for pattern in scope.find_all(exp.Like, exp.ILike):
+            column = pattern.this
+            if not isinstance(column, exp.Column):
+                continue
+            type_name = _type_of(column, tables, known)
+            if type_name is None or is_text_type(type_name):
+                continue
+            column.replace(exp.Cast(this=column.copy(), to=exp.DataType.build("VARCHAR")))
+            changed = True
+    return tree.sql(dialect=read_dialect(dialect)) if changed else None
+
+
+def _type_of(
+    column: exp.Column, tables: Mapping[str, str], known: Mapping[str, Mapping[str, str]]
+) -> str | None:
+    """The column's type when its table is certain (named by its alias, or the only one with it)."""
+    name = column.name.casefold()
+    if column.table:
+        table = tables.get(column.table.casefold())
+        return None if table is None else known.get(table, {}).get(name)
+    found = [known[t][name] for t in set(tables.values()) if name in known.get(t, {})]
+    return found[0] if len(found) == 1 else None
