@@ -69,6 +69,10 @@ def test_values_and_text_only_use_result_cells() -> None:
         ("哪一年的收入最高？", False),
         ("哪个地区有多少家门店？", False),
         ("how many teams are there?", False),
+        ("at the 2006 race, did oriol servia or katherine legge complete more laps?", True),
+        ("Falcon 还是 Orbit 的积分更高？", True),
+        ("how many more laps did a or b complete?", False),
+        ("did a or b win the race?", False),
     ],
 )
 def test_asks_named_thing(question: str, named: bool) -> None:

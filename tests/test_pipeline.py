@@ -1014,3 +1014,21 @@ def test_a_pattern_on_a_date_column_runs_on_its_text(tmp_path: Path) -> None:
         a = s.ask("how many points in december 2008?")
     assert a.answer == ["5"] and llm.calls == 1  # no "No function matches '~~(DATE, …)'" round trip
     assert a.sql is not None and 'CAST("Date" AS TEXT)' in a.sql
+
+
+def test_did_a_or_b_more_is_answered_with_one_of_them(tmp_path: Path) -> None:
+    race = tmp_path / "race.csv"
+    race.write_text("Driver,Laps\nRyan Briscoe,64\nOriol Servià,63\nKatherine Legge,60\n", encoding="utf-8")
+    llm = FakeLLM(
+        [
+            fenced('SELECT "Driver", "Laps" FROM "race" ORDER BY "Laps" DESC LIMIT 1'),
+            fenced(
+                'SELECT "Driver" FROM "race" WHERE "Driver" IN (\'Oriol Servià\', \'Katherine Legge\') '
+                'ORDER BY "Laps" DESC LIMIT 1'
+            ),
+        ]
+    )
+    with Session([race], llm=llm) as s:
+        a = s.ask("did oriol servia or katherine legge complete more laps?")
+    assert a.answer == ["Oriol Servià"] and llm.calls == 2
+    assert "which one of 'Oriol Servià', 'Katherine Legge'" in llm.prompts[1][-1].content

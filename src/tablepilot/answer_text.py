@@ -31,6 +31,12 @@ Display = Mapping[str, Mapping[Any, str]]
 _ENTITY = re.compile(
     r"(?i)^\s*(which|who|whom|whose|where|what (team|country|city|name|player|club|year|month))\b|哪|谁|什么"
 )
+#: "did A or B complete more laps", "A还是B的销量更高": one of the two named is the answer
+_EITHER = re.compile(
+    r"(?i)\bor\b.*\b(more|less|fewer|most|least|first|earlier|later|higher|lower|better|worse|longer|"
+    r"shorter|older|younger|bigger|larger|smaller|greater|faster|slower|heavier|lighter)\b"
+    r"|还是.*(更|最)"
+)
 #: words that ask for a quantity whatever else the question says
 _QUANTITY = re.compile(r"(?i)\b(how (many|much)|number of|average|mean)\b|多少|(?<!哪)几|平均")
 #: words that ask for a quantity only when the question does not ask for a thing: in "哪家公司的营业总成本
@@ -80,19 +86,20 @@ def yes_no(result: ResultTable) -> str:
 def asks_quantity(question: str) -> bool:
     if _QUANTITY.search(question):
         return True
-    return bool(_WEAK_QUANTITY.search(question)) and not _ENTITY.search(question)
+    return bool(_WEAK_QUANTITY.search(question)) and not asks_which(question)
 
 
 def asks_which(question: str) -> bool:
-    """ "which/who …", "哪/谁 …": the answer is one of the rows (a name, a year), whatever is measured."""
-    return bool(_ENTITY.search(question))
+    """ "which/who …", "哪/谁 …", "did A or B … more": the answer is one of the rows (a name, a
+    year), whatever is measured."""
+    return bool(_ENTITY.search(question)) or (
+        bool(_EITHER.search(question)) and not _QUANTITY.search(question)
+    )
 
 
 def asks_named_thing(question: str) -> bool:
     """A question such as "which/who …" or "哪家/谁 …" asking for a name (not a year, not an amount)."""
-    return (
-        bool(_ENTITY.search(question)) and not asks_quantity(question) and not _NUMBER_THING.search(question)
-    )
+    return asks_which(question) and not asks_quantity(question) and not _NUMBER_THING.search(question)
 
 
 def focus_columns(question: str, result: ResultTable) -> list[int] | None:
