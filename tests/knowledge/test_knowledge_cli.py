@@ -145,11 +145,12 @@ def test_edit_saves_a_valid_file_verbatim_and_refuses_an_invalid_one(data: Path,
         ("version: 1\nmetrics:\n  GMV: sum(amt_x)\n  退货率: sum(qty_9) / sum(qty_1)\n", "line 4"),
         ("version: 1\nmetric:\n  GMV: sum(amt_x)\n", "line 2"),
     ]:
-        r = run(["knowledge", "edit", str(data)], home, EDITOR=_editor(tmp_path, bad))
+        # the rejected edit is kept in the temporary directory (here the test's own, so none is left)
+        r = run(["knowledge", "edit", str(data)], home, EDITOR=_editor(tmp_path, bad), TMPDIR=str(tmp_path))
         one_clear_error(r, needle)
         assert path.read_text(encoding="utf-8") == good  # the old file stays
         kept = r.stderr.split("your edit is in ", 1)[1].split()[0].rstrip(".")
-        assert Path(kept).read_text(encoding="utf-8") == bad
+        assert Path(kept).read_text(encoding="utf-8") == bad and Path(kept).parent == tmp_path
 
 
 def test_edit_starts_from_a_template_listing_the_columns(data: Path, home: Path, tmp_path: Path) -> None:
