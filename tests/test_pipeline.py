@@ -1032,3 +1032,13 @@ def test_did_a_or_b_more_is_answered_with_one_of_them(tmp_path: Path) -> None:
         a = s.ask("did oriol servia or katherine legge complete more laps?")
     assert a.answer == ["Oriol Servià"] and llm.calls == 2
     assert "which one of 'Oriol Servià', 'Katherine Legge'" in llm.prompts[1][-1].content
+
+
+def test_an_answer_picked_among_tied_rows_says_so(sales: Path) -> None:
+    tie = 'SELECT "地区" FROM "sales" GROUP BY "地区" ORDER BY COUNT(*) LIMIT 1'  # 华东 and 华北: 1 each
+    with Session([sales], llm=FakeLLM([fenced(tie)])) as s:
+        a = s.ask("哪个地区的记录最少？")
+    assert any("ties with the last one shown (COUNT(*) = " in n for n in a.notes), a.notes
+    clear = 'SELECT "地区" FROM "sales" GROUP BY "地区" ORDER BY SUM("销售额") DESC LIMIT 1'
+    with Session([sales], llm=FakeLLM([fenced(clear)])) as s:
+        assert not any("ties" in n for n in s.ask("哪个地区的销售额最高？").notes)

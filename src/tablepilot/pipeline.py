@@ -49,6 +49,7 @@ from tablepilot.sql.pattern_casts import patterns_on_text
 from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivot
 from tablepilot.sql.requalify import requalify_columns
 from tablepilot.sql.requote import requote
+from tablepilot.sql.ties import tie_probe, tied
 
 CANNOT_ANSWER = "CANNOT_ANSWER"
 #: when greedy decoding repeats a failed query, one sampled try at this temperature finds another
@@ -374,7 +375,13 @@ def ask_question(
             answer.attempts.append(Attempt(sql=None, error=exc.message))
             if fallback is not None:
                 return _finish(
-                    context, answer, question, *fallback, started, notes=rewrites.get(fallback[0], ())
+                    context,
+                    answer,
+                    question,
+                    *fallback,
+                    started,
+                    notes=rewrites.get(fallback[0], ()),
+                    timeout_s=options.timeout_s,
                 )
             return _failed(answer, exc, started)  # the model itself failed: Python would fail the same way
         answer.model = llm.model  # a remote backend may learn its model name on the first call
@@ -498,6 +505,7 @@ def ask_question(
             started,
             explain=options.explain,
             notes=rewrites.get(safe_sql, ()),
+            timeout_s=options.timeout_s,
         )
 
     if fallback is not None:
@@ -509,6 +517,7 @@ def ask_question(
             started,
             explain=options.explain,
             notes=rewrites.get(fallback[0], ()),
+            timeout_s=options.timeout_s,
         )
     err = last_error or BackendError("no answer was produced", hint="try rephrasing the question")
     sql_failed = isinstance(
@@ -719,7 +728,16 @@ def answer_sql(context: DataContext, question: str, sql: str, options: AskOption
     safe_sql = checked(sql.strip(), context.engine.dialect, table_names)
     result = context.engine.execute(safe_sql, max_rows=options.max_rows, timeout_s=options.timeout_s)
     answer.attempts.append(Attempt(sql=safe_sql))
-    return _finish(context, answer, answer.question, safe_sql, result, started, explain=options.explain)
+    return _finish(
+        context,
+        answer,
+        answer.question,
+        safe_sql,
+        result,
+        started,
+        explain=options.explain,
+        timeout_s=options.timeout_s,
+    )
 
 
 def _finish(
@@ -732,14 +750,39 @@ def _finish(
     *,
     explain: bool = False,
     notes: Sequence[str] = (),
+    timeout_s: float = 30.0,
 ) -> Answer:
     """``notes``: how the ask loop mended the model's query, when it did."""
     answer.sql = sql
     answer.notes.extend(notes)
     _fill(answer, question, result, _result_display(context, sql, result))
+    tie = _tie_note(context, sql, result, timeout_s)
+    if tie is not None:
+        answer.notes.append(tie)
     knowledge_hooks.finish(context.knowledge, answer, question, context.engine.dialect, explain=explain)
     answer.seconds = round(time.perf_counter() - started, 3)
     return answer
+
+
+def _tie_note(context: DataContext, sql: str, result: ResultTable, timeout_s: float) -> str | None:
+    """A note when the rows a LIMIT cut off begin with one equal to the last row shown."""
+    probe = tie_probe(sql, dialect=context.engine.dialect)
+    if probe is None or len(result.rows) != probe.shown:
+        return None
+    try:
+        safe = checked(probe.sql, context.engine.dialect, [t.name for t in context.tables])
+        rows = context.engine.execute(safe, max_rows=probe.shown + 1, timeout_s=timeout_s).rows
+    except (GuardError, QueryError):
+        return None
+    if not tied(probe, rows):
+        return None
+    values = ", ".join(
+        f"{k} = {v}" for k, v in zip(probe.keys, rows[probe.shown][probe.width :], strict=False)
+    )
+    return (
+        f"Another row ties with the last one shown ({values}): LIMIT {probe.shown} picked among equal "
+        "rows, so the answer is one of several; ask for all of them to see the others."
+    )
 
 
 def _fill(answer: Answer, question: str, result: ResultTable, display: Display) -> None:
