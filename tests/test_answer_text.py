@@ -73,6 +73,11 @@ def test_values_and_text_only_use_result_cells() -> None:
         ("Falcon 还是 Orbit 的积分更高？", True),
         ("how many more laps did a or b complete?", False),
         ("did a or b win the race?", False),
+        ("List names of all pilot aged 30 or younger in descending alphabetical order.", False),
+        ("What are the employee ids for those who had two or more jobs.", False),
+        ("has frits pirard won more or less than bert oosterbosch?", False),
+        ("在2022年，是瑞安房地产有限公司的营业总成本低，还是众安集团有限公司的营业总成本低？", True),
+        ("是瑞安房地产有限公司还是众安集团有限公司的营业总成本是多少？", False),
     ],
 )
 def test_asks_named_thing(question: str, named: bool) -> None:
