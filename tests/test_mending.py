@@ -145,3 +145,16 @@ def test_a_total_asked_of_repeated_keys_is_summed_per_key() -> None:
         mend("which seat has the greatest total of voters?", by_name, ran(runner, by_name), [], runner)[2]
         == []
     )
+
+
+def test_a_total_asked_of_the_split_off_total_rows_is_summed_over_the_rows() -> None:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "seats", pa.table({"District": ["North", "South", "South"], "Voters": [150, 100, 90]})
+    )
+    engine.register_arrow("seats_totals", pa.table({"District": ["Total:"], "Voters": [340]}))
+    runner = Rerunner(engine, ["seats", "seats_totals"], max_rows=100, timeout_s=10, file_order=True)
+    sql = 'SELECT "District" FROM "seats_totals" ORDER BY "Voters" DESC LIMIT 1'
+    question = "which district has the greatest total number of voters?"
+    mended_sql, mended, notes = mend(question, sql, ran(runner, sql), [], runner)
+    assert mended.rows == [["South"]] and '"seats"' in mended_sql and len(notes) == 2

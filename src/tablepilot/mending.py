@@ -264,11 +264,11 @@ REWRITES: tuple[Rewrite, ...] = (
     next_row,
     drop_unasked_filters,
     drop_repeated_filter,
-    sum_per_group,
     skip_empty_keys,
     month_names,
     absolute_difference,
     rows_not_totals,
+    sum_per_group,  # after the total rows' query is moved to the rows themselves
 )
 
 
