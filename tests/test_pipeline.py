@@ -1042,3 +1042,17 @@ def test_an_answer_picked_among_tied_rows_says_so(sales: Path) -> None:
     clear = 'SELECT "地区" FROM "sales" GROUP BY "地区" ORDER BY SUM("销售额") DESC LIMIT 1'
     with Session([sales], llm=FakeLLM([fenced(clear)])) as s:
         assert not any("ties" in n for n in s.ask("哪个地区的销售额最高？").notes)
+
+
+def test_both_named_rows_in_the_order_asked_for_answer_with_the_first(tmp_path: Path) -> None:
+    costs = tmp_path / "costs.csv"
+    costs.write_text("企业名称,营业总成本\n瑞安房地产,120.5\n众安集团,78.8\n华南城,99.0\n", encoding="utf-8")
+    sql = 'SELECT "企业名称" FROM "costs" WHERE "企业名称" IN (\'瑞安房地产\', \'众安集团\') ORDER BY "营业总成本"'
+    llm = FakeLLM([fenced(sql)])
+    with Session([costs], llm=llm) as s:
+        a = s.ask("是瑞安房地产的营业总成本低，还是众安集团的营业总成本更低？")
+    assert a.answer == ["众安集团"] and llm.calls == 1
+    assert a.sql is not None and a.sql.endswith("LIMIT 1")
+    # a list of the named rows asked as such stays a list
+    with Session([costs], llm=FakeLLM([fenced(sql)])) as s:
+        assert len(s.ask("瑞安房地产和众安集团的营业总成本分别是多少？").rows) == 2

@@ -20,7 +20,7 @@ from tablepilot.answer_text import asks_which, question_language
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.engines.base import Engine
 from tablepilot.errors import GuardError, QueryError, TablepilotError
-from tablepilot.linking import ValueLink, names_value
+from tablepilot.linking import ValueLink, names_value, normalize
 from tablepilot.result_checks import (
     TOTALS_SUFFIX,
     closest_spellings,
@@ -31,6 +31,7 @@ from tablepilot.result_checks import (
 )
 from tablepilot.row_order import neighbour_sql
 from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_negative_value
+from tablepilot.sql.clauses import first_row_only
 from tablepilot.sql.empty_keys import without_empty_keys
 from tablepilot.sql.group_totals import asks_total, summed_per_group
 from tablepilot.sql.guard import check_readonly
@@ -258,6 +259,40 @@ def rows_not_totals(
     return *rerun, f"Answered from the rows of {quote_ident(main or '')}, not its total rows."
 
 
+#: a comparison that picks one: "更低", "较少", "more laps", "the larger division"
+_PICKS_ONE = re.compile(
+    r"(?i)\b(more|less|fewer|most|least|higher|lower|better|worse|longer|shorter|older|younger|bigger|"
+    r"larger|smaller|greater|earlier|later|\w+est)\b|更|最|较"
+)
+
+
+def first_of_compared(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "是A的成本低，还是B的成本低？" answered with both named rows, ordered by the value compared but
+    not limited: the first of them."""
+    if len(result.rows) < 2 or not (asks_which(question) and _PICKS_ONE.search(question)):
+        return None
+    named: dict[tuple[str, str], set[str]] = {}
+    for link in links:
+        if not link.contains:
+            named.setdefault((link.table, link.column), set()).add(normalize(link.value))
+    if not any(
+        len(result.rows) <= len(values) and all(_holds_one(row, values) for row in result.rows)
+        for values in named.values()
+        if len(values) >= 2
+    ):
+        return None
+    rerun = _found(question, runner.run(first_row_only(sql, runner.engine.dialect)))
+    if rerun is None or len(rerun[1].rows) != 1:
+        return None
+    return *rerun, "The named rows came back in the order asked for; answered with the first (LIMIT 1)."
+
+
+def _holds_one(row: Sequence[object], values: set[str]) -> bool:
+    return any(isinstance(cell, str) and normalize(cell) in values for cell in row)
+
+
 #: in order: a typo before dropping the filter it is in; the row order before dropping filters
 REWRITES: tuple[Rewrite, ...] = (
     respell_filters,
@@ -269,6 +304,7 @@ REWRITES: tuple[Rewrite, ...] = (
     absolute_difference,
     rows_not_totals,
     sum_per_group,  # after the total rows' query is moved to the rows themselves
+    first_of_compared,
 )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
-from tablepilot.sql.dialects import read_dialect
+from tablepilot.sql.dialects import parse_sql, read_dialect
 
 #: conditions that compare a column with literal values
 FILTERS = (exp.EQ, exp.In, exp.Like, exp.ILike)
@@ -45,3 +45,16 @@ def _key_text(e: exp.Expr, dialect: object) -> str:
     if isinstance(e, exp.Literal) and not e.is_string:
         return str(e.this)
     return str(e.sql(dialect=dialect)).casefold()  # type: ignore[arg-type]
+
+
+def first_row_only(sql: str, dialect: str) -> str | None:
+    """An ordered query without a LIMIT, limited to its first row; None for any other query."""
+    tree = parse_sql(sql, dialect)
+    if (
+        not isinstance(tree, exp.Select)
+        or tree.args.get("order") is None
+        or tree.args.get("limit") is not None
+    ):
+        return None
+    tree.set("limit", exp.Limit(expression=exp.Literal.number(1)))
+    return tree.sql(dialect=read_dialect(dialect))
