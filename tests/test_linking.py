@@ -388,3 +388,18 @@ def test_a_linked_cell_is_named_by_the_question() -> None:
     link = ValueLink("t", "Country", "Netherlands", 0.9, "dutch")
     assert names_value("how many dutch riders?", "Netherlands", [link])
     assert not names_value("how many dutch riders?", "Netherlands", [])
+
+
+def test_one_of_two_equal_words_names_the_kind_not_the_cell() -> None:
+    con = duckdb.connect()
+    con.execute('CREATE TABLE charts ("Song Title" VARCHAR, "Scorer" VARCHAR, "Peak" BIGINT)')
+    con.execute(
+        """INSERT INTO charts VALUES ('Earth Song', 'Own Goal', 1), ('Black or White', 'Ana Silva', 2),
+        ('Thriller Nights', 'Tom Berg', 1), ('Summer Nights', 'Li Wei', 3)"""
+    )
+    index = ValueIndex.build(con, table_infos_from_connection(con))
+    assert index.link("how many songs reached position 1?") == []
+    assert index.link("who is the only goal scorer from jamaica?") == []
+    # the rarer word of a value still finds it, and two words of it do
+    assert values_of(index.link("when did thriller chart?")) == ["Thriller Nights"]
+    assert values_of(index.link("who sang earth songs")) == ["Earth Song"]

@@ -351,6 +351,12 @@ def names_value(question: str, value: str, links: Sequence[ValueLink]) -> bool:
     return not own or bool(own & set(grams(question_norm)))
 
 
+def _few_words(value: str) -> bool:
+    """A cell of at most two words, where one of them alone is as likely the kind of thing ('Own
+    Goal', 'Earth Song') as a mention of the cell; in a longer cell it is a mention ('… Malberg …')."""
+    return len([g for g in grams(normalize(value)) if _is_meaningful(g)]) <= 2
+
+
 def name_relevance(question_norm: str, question_grams: set[str], name: str) -> float:
     """How strongly a table/column name is mentioned in a normalised question, 0..1."""
     name_norm = normalize(name)
@@ -670,8 +676,10 @@ class ValueIndex:
         for (t, c, word), values in sorted(inside.items()):
             if (t, c) in whole or len(values) > max(1, int(0.6 * self._distinct[(t, c)])):
                 continue
-            if len(values) == 1 and any(ln.table == t and ln.column == c for ln in links):
-                continue  # the value itself is already linked
+            if len(values) == 1 and (
+                any(ln.table == t and ln.column == c for ln in links) or _few_words(values[0])
+            ):
+                continue  # the value itself is linked, or the word is one of its two (see _partial)
             if any(ln.score > 0.6 and word in ln.matched_text for ln in links):
                 continue  # the word is part of a phrase that matched a whole value elsewhere
             m = re.search(rf"(?i)(?<![a-z]){re.escape(word)}(?![a-z])", values[0])
@@ -691,8 +699,10 @@ class ValueIndex:
         hit = [g for g in meaningful if g in q_grams]
         covered = sum(self._idf.get(g, 1.0) for g in hit)
         share = covered / total
-        # a partial link needs real evidence: two grams, or one rare long one
-        strong = len(hit) >= 2 or (len(hit) == 1 and len(hit[0].lstrip("#")) >= 4)
+        # a partial link needs real evidence: two grams, or one long one that outweighs the rest of
+        # the value. One word of two equal ones is the kind of thing, not the cell: "how many songs
+        # reached position 1" is not about 'Earth Song', nor "the only goal scorer" about 'Own Goal'
+        strong = len(hit) >= 2 or (len(hit) == 1 and len(hit[0].lstrip("#")) >= 4 and share > 0.5)
         if share < 0.5 or not strong:
             return 0.0, ""
         return 0.6 * share, " ".join(g.lstrip("#") for g in hit)
