@@ -403,3 +403,17 @@ def test_one_of_two_equal_words_names_the_kind_not_the_cell() -> None:
     # the rarer word of a value still finds it, and two words of it do
     assert values_of(index.link("when did thriller chart?")) == ["Thriller Nights"]
     assert values_of(index.link("who sang earth songs")) == ["Earth Song"]
+
+
+def test_a_cell_equal_to_a_column_name_is_no_link_in_a_big_column_either() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE airports (name VARCHAR, city VARCHAR)")
+    con.execute("INSERT INTO airports VALUES ('Goroka Airport', 'Goroka'), ('Madang Airport', 'Madang')")
+    con.execute(
+        "CREATE TABLE airlines AS SELECT CASE WHEN i = 7 THEN 'CITY' ELSE 'CALL' || i::VARCHAR END AS callsign "
+        "FROM range(5000) t(i)"
+    )
+    index = ValueIndex.build(con, table_infos_from_connection(con), max_distinct_per_column=1000)
+    links = index.link("what are the names of the airports in the city of goroka?")
+    assert ("city", "Goroka") in [(link.column, link.value) for link in links]
+    assert "callsign" not in [link.column for link in links]  # 'CITY' is the column, not a callsign

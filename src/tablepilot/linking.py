@@ -589,7 +589,12 @@ class ValueIndex:
             for value in values:
                 norm = normalize(value)
                 span = _find_exact(norm, q)
-                if span is not None and len(norm) >= 2 and norm not in _STOPWORDS:
+                if (
+                    span is not None
+                    and len(norm) >= 2
+                    and norm not in _STOPWORDS
+                    and _stem(norm) not in self._schema_words  # 'CITY' of "in the city of Goroka"
+                ):
                     offer(
                         (table, column, value),
                         0.75 + 0.25 * min(len(norm), 20) / 20,
