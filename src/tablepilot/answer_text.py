@@ -32,13 +32,14 @@ _ENTITY = re.compile(
     r"(?i)^\s*(which|who|whom|whose|where|what (team|country|city|name|player|club|year|month))\b|哪|谁|什么"
 )
 #: "did A or B complete more laps", "A还是B的销量更高": one of the two named is the answer
-_COMPARATIVE = (
+#: English words that compare two things (shared with the mending of "which of the named rows")
+COMPARATIVE = (
     r"(more|less|fewer|most|least|first|earlier|later|higher|lower|better|worse|longer|shorter|older|"
     r"younger|bigger|larger|smaller|greater|faster|slower|heavier|lighter)"
 )
 #: ("or more", "or younger", "more or less than 7" compare with a number: not a choice of two)
 _EITHER = re.compile(
-    rf"(?i)\bor\s+(?!{_COMPARATIVE}\b)\S.*\b{_COMPARATIVE}\b|还是.*(更|最|多|少|高|低|大|小|早|晚|长|短)"
+    rf"(?i)\bor\s+(?!{COMPARATIVE}\b)\S.*\b{COMPARATIVE}\b|还是.*(更|最|多|少|高|低|大|小|早|晚|长|短)"
 )
 #: words that ask for a quantity whatever else the question says
 _QUANTITY = re.compile(r"(?i)\b(how (many|much)|number of|average|mean)\b|多少|(?<!哪)几|平均")

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tablepilot.answer import ResultTable
-from tablepilot.answer_text import asks_which, question_language
+from tablepilot.answer_text import COMPARATIVE, asks_which, question_language
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.engines.base import Engine
 from tablepilot.errors import GuardError, QueryError, TablepilotError
@@ -260,10 +260,7 @@ def rows_not_totals(
 
 
 #: a comparison that picks one: "更低", "较少", "more laps", "the larger division"
-_PICKS_ONE = re.compile(
-    r"(?i)\b(more|less|fewer|most|least|higher|lower|better|worse|longer|shorter|older|younger|bigger|"
-    r"larger|smaller|greater|earlier|later|\w+est)\b|更|最|较"
-)
+_PICKS_ONE = re.compile(rf"(?i)\b({COMPARATIVE}|\w+est)\b|更|最|较")
 
 
 def first_of_compared(
