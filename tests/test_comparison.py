@@ -30,6 +30,19 @@ def test_values_apart_or_of_different_columns_are_no_comparison() -> None:
     )
 
 
+def test_the_two_named_apart_in_an_either_or_question() -> None:
+    firms = [link("年份", "2022"), link("企业名称", "瑞安房地产"), link("企业名称", "众安集团")]
+    q = "在2022年，是瑞安房地产的营业总成本低，还是众安集团的营业总成本更低？"
+    assert compared_values(q, firms) == Comparison("t", "企业名称", ("瑞安房地产", "众安集团"))
+    q = "did falcon complete more laps than orbit, or fewer?"
+    assert compared_values(q, [link("Team", "Falcon"), link("Team", "Orbit")]) is None  # no either-or
+    q = "did falcon or the driver of orbit score more?"  # apart, but a choice: still the two
+    assert compared_values(q, [link("Team", "Falcon"), link("Team", "Orbit")]) is not None
+    # two columns with two values each: which pair is chosen between is not certain
+    two = [link("Team", "Falcon"), link("Team", "Orbit"), link("City", "Lisbon"), link("City", "Porto")]
+    assert compared_values("是falcon在lisbon得分高，还是orbit在porto得分高？", two) is None
+
+
 def test_an_answer_is_one_row_holding_one_of_the_values() -> None:
     c = Comparison("t", "项目", ("望江月", "富春山健康城"))
     assert answers_one_of([["富春山健康城"]], c)

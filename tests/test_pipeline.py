@@ -1061,7 +1061,7 @@ def test_both_named_rows_in_the_order_asked_for_answer_with_the_first(tmp_path: 
 def test_which_came_first_of_two_named_rows_is_answered_with_one(tmp_path: Path) -> None:
     films = tmp_path / "films.csv"
     films.write_text("Title,Year\nBlue Road,1994\nRed Sky,1988\nGreen Sea,2001\n", encoding="utf-8")
-    sql = "SELECT \"Title\" FROM \"films\" WHERE \"Title\" IN ('Blue Road', 'Red Sky') ORDER BY \"Year\""
+    sql = 'SELECT "Title" FROM "films" WHERE "Title" IN (\'Blue Road\', \'Red Sky\') ORDER BY "Year"'
     with Session([films], llm=FakeLLM([fenced(sql)])) as s:
         a = s.ask("which film came out first, blue road or red sky?")
     assert a.answer == ["Red Sky"]

@@ -93,6 +93,11 @@ def asks_quantity(question: str) -> bool:
     return bool(_WEAK_QUANTITY.search(question)) and not asks_which(question)
 
 
+def asks_either(question: str) -> bool:
+    """ "did A or B … more", "是A…低，还是B…低": a choice between two named things."""
+    return bool(_EITHER.search(question))
+
+
 def asks_which(question: str) -> bool:
     """ "which/who …", "哪/谁 …", "did A or B … more": the answer is one of the rows (a name, a
     year), whatever is measured."""

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tablepilot.answer_text import asks_either
 from tablepilot.linking import ValueLink, normalize
 
 # what may stand between two compared names: a conjunction, a comma or nothing
@@ -31,8 +32,9 @@ class Comparison:
 
 
 def compared_values(question: str, links: Sequence[ValueLink]) -> Comparison | None:
-    """The values of one column that the question names side by side, joined by 'and'/'or'/'和'/'与'
-    (None unless there are two or more of them)."""
+    """The values of one column that the question names side by side, joined by 'and'/'or'/'和'/'与',
+    or the two of one column an either-or question chooses between (None unless there are two or
+    more of them)."""
     q = normalize(question)
     by_column: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
     for link in links:
@@ -51,6 +53,14 @@ def compared_values(question: str, links: Sequence[ValueLink]) -> Comparison | N
                 run = [span]
         values = tuple(dict.fromkeys(v for _, _, v in run))
         if len(values) >= 2:
+            return Comparison(table, column, values)
+    if asks_either(question):  # "是A的成本低，还是B的成本低": the two are apart, the choice is not
+        pairs = [
+            (key, tuple(dict.fromkeys(v for _, _, v in sorted(spans)))) for key, spans in by_column.items()
+        ]
+        two = [(key, values) for key, values in pairs if len(values) == 2]
+        if len(two) == 1:
+            (table, column), values = two[0]
             return Comparison(table, column, values)
     return None
 
