@@ -7,6 +7,7 @@ import pytest
 from tablepilot.answer import ResultTable
 from tablepilot.answer_text import (
     answer_values,
+    asked_direction,
     asked_parts,
     asks_named_thing,
     asks_yes_no,
@@ -136,3 +137,19 @@ def test_columns_the_question_lists_are_all_kept() -> None:
     assert answer_values(result, question=listed) == ["8", "Etha", "Reinger"]
     # the same comparison without the list keeps only the asked-for column
     assert focus_columns(listed.split("?")[0] + "?", result) == [0]
+
+
+@pytest.mark.parametrize(
+    ("question", "larger"),
+    [
+        ("是A的营业总收入少，还是B的营业总收入少？", False),
+        ("是A还是B的利润更高？", True),
+        ("哪一家公司的负债更低，是A还是B？", False),
+        ("did falcon or orbit complete more laps?", True),
+        ("which is smaller, a or b?", False),
+        ("A与B的营业总收入分别是多少？", None),  # 多少 asks an amount, it compares nothing
+        ("did A or B have fewer wins and more losses?", None),
+    ],
+)
+def test_the_way_a_comparison_points(question: str, larger: bool | None) -> None:
+    assert asked_direction(question) is larger

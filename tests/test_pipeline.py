@@ -1065,3 +1065,14 @@ def test_which_came_first_of_two_named_rows_is_answered_with_one(tmp_path: Path)
     with Session([films], llm=FakeLLM([fenced(sql)])) as s:
         a = s.ask("which film came out first, blue road or red sky?")
     assert a.answer == ["Red Sky"]
+
+
+def test_the_named_rows_ordered_the_way_the_question_compares(tmp_path: Path) -> None:
+    firms = tmp_path / "firms.csv"
+    firms.write_text("企业名称,营业总收入\n正商实业,96.68\n南京栖霞,45.10\n华南城,12.0\n", encoding="utf-8")
+    sql = 'SELECT "企业名称" FROM "firms" WHERE "企业名称" IN (\'正商实业\', \'南京栖霞\') ORDER BY "营业总收入" DESC LIMIT 1'
+    with Session([firms], llm=FakeLLM([fenced(sql)])) as s:
+        a = s.ask("是正商实业的营业总收入少，还是南京栖霞的营业总收入少？")
+    assert a.answer == ["南京栖霞"] and a.sql is not None and "ASC" in a.sql
+    with Session([firms], llm=FakeLLM([fenced(sql)])) as s:  # asked the way it was ordered: stands
+        assert s.ask("是正商实业的营业总收入多，还是南京栖霞的营业总收入多？").answer == ["正商实业"]

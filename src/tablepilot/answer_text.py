@@ -93,6 +93,24 @@ def asks_quantity(question: str) -> bool:
     return bool(_WEAK_QUANTITY.search(question)) and not asks_which(question)
 
 
+#: the way a comparison of two points: more/higher (the larger wins) or fewer/lower (the smaller)
+_LARGER = re.compile(
+    r"(?i)\b(more|most|higher|highest|larger|largest|bigger|biggest|greater|greatest|longer|longest)\b"
+    r"|(更|较|最)(多|高|大|长)|(?<![多])(多|高|大|长)(?=\s*[，,？?呢]|\s*还是|$)"
+)
+_SMALLER = re.compile(
+    r"(?i)\b(less|least|fewer|fewest|lower|lowest|smaller|smallest|shorter|shortest)\b"
+    r"|(更|较|最)(少|低|小|短)|(?<!多)(少|低|小|短)(?=\s*[，,？?呢]|\s*还是|$)"
+)
+
+
+def asked_direction(question: str) -> bool | None:
+    """True when the question's comparison wants the larger value ("更高", "more laps"), False when
+    the smaller ("营业总收入少，还是", "fewer"), None when it says neither or both."""
+    larger, smaller = bool(_LARGER.search(question)), bool(_SMALLER.search(question))
+    return larger if larger != smaller else None
+
+
 def asks_either(question: str) -> bool:
     """ "did A or B … more", "是A…低，还是B…低": a choice between two named things."""
     return bool(_EITHER.search(question))

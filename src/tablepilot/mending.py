@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tablepilot.answer import ResultTable
-from tablepilot.answer_text import COMPARATIVE, asks_which, question_language
+from tablepilot.answer_text import COMPARATIVE, asked_direction, asks_either, asks_which, question_language
+from tablepilot.comparison import answers_one_of, compared_values
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.engines.base import Engine
 from tablepilot.errors import GuardError, QueryError, TablepilotError
@@ -31,7 +32,7 @@ from tablepilot.result_checks import (
 )
 from tablepilot.row_order import neighbour_sql
 from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_negative_value
-from tablepilot.sql.clauses import first_row_only
+from tablepilot.sql.clauses import first_row_only, ordered_one_way
 from tablepilot.sql.empty_keys import without_empty_keys
 from tablepilot.sql.group_totals import asks_total, summed_per_group
 from tablepilot.sql.guard import check_readonly
@@ -286,6 +287,24 @@ def first_of_compared(
     return *rerun, "The named rows came back in the order asked for; answered with the first (LIMIT 1)."
 
 
+def compared_direction(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "是A的营业总收入少，还是B的营业总收入少？" answered by ordering the two the other way
+    (``DESC LIMIT 1`` for "少"): the same query ordered as the question compares."""
+    if len(result.rows) != 1 or not asks_either(question):
+        return None
+    comparison = compared_values(question, links)
+    descending = asked_direction(question)
+    if comparison is None or descending is None or not answers_one_of(result.rows, comparison):
+        return None
+    rerun = _found(question, runner.run(ordered_one_way(sql, descending, runner.engine.dialect)))
+    if rerun is None or not answers_one_of(rerun[1].rows, comparison) or rerun[1].rows == result.rows:
+        return None
+    way = "largest" if descending else "smallest"
+    return *rerun, f"The question asks which is {way}; ordered the named rows that way."
+
+
 def _holds_one(row: Sequence[object], values: set[str]) -> bool:
     return any(isinstance(cell, str) and normalize(cell) in values for cell in row)
 
@@ -302,6 +321,7 @@ REWRITES: tuple[Rewrite, ...] = (
     rows_not_totals,
     sum_per_group,  # after the total rows' query is moved to the rows themselves
     first_of_compared,
+    compared_direction,  # after the first of the named rows is the one picked
 )
 
 

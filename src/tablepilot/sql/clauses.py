@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sqlglot import exp
@@ -57,4 +58,30 @@ def first_row_only(sql: str, dialect: str) -> str | None:
     ):
         return None
     tree.set("limit", exp.Limit(expression=exp.Literal.number(1)))
+    return tree.sql(dialect=read_dialect(dialect))
+
+
+#: a column whose small values are the better ones (a rank, a position): its order reads backwards
+_RANK_LIKE = re.compile(r"(?i)\b(rank|ranking|pos|position|place|no)\b|#|名次|排名|排行")
+
+
+def ordered_one_way(sql: str, descending: bool, dialect: str) -> str | None:
+    """A query that picks its first row by one ordered column (``ORDER BY x LIMIT 1``), ordered the
+    other way when it is not ``descending`` as asked; None when it already is, when the order is by
+    a rank-like column (rank 1 is the highest) or when the query is of another shape."""
+    tree = parse_sql(sql, dialect)
+    if not isinstance(tree, exp.Select):
+        return None
+    order, limit = tree.args.get("order"), tree.args.get("limit")
+    count = limit.args.get("expression") if limit is not None else None
+    if order is None or count is None or count.sql() != "1" or len(order.expressions) != 1:
+        return None
+    key = order.expressions[0]
+    columns = list(key.this.find_all(exp.Column)) if isinstance(key, exp.Ordered) else []
+    if len(columns) != 1 or _RANK_LIKE.search(columns[0].name):
+        return None
+    if bool(key.args.get("desc")) == descending:
+        return None
+    key.set("desc", descending)
+    key.set("nulls_first", None)
     return tree.sql(dialect=read_dialect(dialect))
