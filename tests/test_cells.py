@@ -14,6 +14,7 @@ from tablepilot.cells import (
     parse_number,
     parse_range,
     parse_score,
+    parse_tag,
     read_cell,
     read_number,
 )
@@ -328,3 +329,11 @@ def test_read_cell_shapes() -> None:
 def test_zero_padded_codes_stay_text() -> None:
     assert classify_column(["007", "010", "123"]).kind == "text"
     assert classify_column(["7", "10", "123"]).kind == "number"
+
+
+def test_names_with_a_number_in_brackets() -> None:
+    assert parse_tag("Chris Kaman (14)") == 14
+    assert parse_tag("Blake Griffin (13)[a]") == 13  # the footnote goes first
+    assert parse_tag("(14)") is None and parse_tag("14") is None and parse_tag("Kaman") is None
+    assert classify_column(["Chris Kaman (14)", "Randy Foye (8)", "Blake Griffin (13)"]).kind == "tagged"
+    assert classify_column(["Chris Kaman", "Randy Foye (8)", "Blake Griffin"]).kind == "text"

@@ -329,3 +329,18 @@ def test_real_wtq_values() -> None:
     ).fetchall()
     assert bye == [(None, "Bye", "Bye")]
     assert con.execute("SELECT max(Attendance) FROM t").fetchone() == (80366,)
+
+
+def test_a_name_with_a_number_in_brackets_gains_the_number() -> None:
+    con = duckdb.connect()
+    con.execute('CREATE TABLE g ("High points" VARCHAR, "Team" VARCHAR)')
+    con.execute(
+        "INSERT INTO g VALUES ('Chris Kaman (14)', 'Saskatoon Legends (2003)'), "
+        "('Randy Foye (8)', 'Regina Cougars (2005)'), ('Blake Griffin (13)', NULL)"
+    )
+    add_typed_columns(con, "g")
+    types = _types(con, "g")
+    assert (types["High points"], types["High points_number"]) == ("VARCHAR", "BIGINT")
+    assert types["Team_year"] == "BIGINT"  # every number in brackets is a year
+    rows = con.execute('SELECT MIN("High points_number"), MAX("Team_year") FROM g').fetchall()
+    assert rows == [(8, 2005)]

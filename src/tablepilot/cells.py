@@ -26,7 +26,7 @@ from typing import Literal
 #: share of non-empty cells that must parse for a column to get a kind
 PARSE_THRESHOLD = 0.8
 
-Kind = Literal["number", "date", "range", "score", "duration", "text"]
+Kind = Literal["number", "date", "range", "score", "duration", "tagged", "text"]
 
 _NULL_MARKERS = frozenset(
     {
@@ -426,6 +426,17 @@ def parse_score(text: str | None) -> tuple[int, int] | None:
 _RANGE_SEP = re.compile(r"\s*(?:[-–—~～至到]|\bto\b)\s*")
 
 
+#: a name followed by a number in brackets: 'Chris Kaman (14)', 'Cordero (16)' (a game's top scorer
+#: and his points, a pitcher and his saves); the number is what a question about the column sums
+_TAGGED = re.compile(r"^\s*(?P<name>\D.*?)\s*\((?P<n>\d{1,7}(?:\.\d+)?)\)\s*$", re.DOTALL)
+
+
+def parse_tag(text: str | None) -> float | None:
+    """The number in brackets after a name ('Chris Kaman (14)' → 14), or None."""
+    m = _TAGGED.match(_clean(text)[0]) if text else None
+    return float(m.group("n")) if m else None
+
+
 def parse_range(text: str | None) -> tuple[float, float] | None:
     """The bounds of a range like ``"1998–2001"``, ``"10-20 km"``, ``"1998–99"``, else ``None``.
 
@@ -534,6 +545,9 @@ def classify_counts(counts: Mapping[str, int], threshold: float = PARSE_THRESHOL
         return ColumnKind("score", share(scored), len(scored) < len(cells), total)
     if share(ranged) >= threshold and len(ranged) > len([t for t in ranged if numbers[t] is not None]):
         return ColumnKind("range", share(ranged), len(ranged) < len(cells), total)
+    tagged = [t for t in cells if parse_tag(t) is not None]
+    if share(tagged) >= threshold:
+        return ColumnKind("tagged", share(tagged), len(tagged) < len(cells), total)
     return ColumnKind("text", 1.0, False, total)
 
 
@@ -552,7 +566,7 @@ def read_cell(kind: Kind, text: str | None) -> tuple[float | int | PartialDate |
     """The typed parts of one cell for a column of ``kind`` (the shape :mod:`typed_columns` stores).
 
     number → (value,); date → (PartialDate,); duration → (seconds,); score → (a, b);
-    range → (low, high); text → ().
+    range → (low, high); tagged → (the number in brackets,); text → ().
     """
     if kind == "number":
         return (parse_number(text),)
@@ -565,6 +579,8 @@ def read_cell(kind: Kind, text: str | None) -> tuple[float | int | PartialDate |
         return (parse_duration(text),)
     if kind == "score":
         return parse_score(text) or (None, None)
+    if kind == "tagged":
+        return (parse_tag(text),)
     if kind == "range":
         r = parse_range(text)
         if r is None and (n := parse_number(text)) is not None:

@@ -10,8 +10,9 @@ Naming (policy ``"replace"``): a number column keeps its name with the parsed va
 dropped information (cells that do not parse, footnotes, mixed units, leading zeros) the text stays
 beside it as ``<col>_text``. Full-date columns become DATE the same way. Partial dates keep the text
 and gain ``<col>_year``/``_month``/``_day``; scores gain ``_1``/``_2``; ranges ``_low``/``_high``;
-durations ``_seconds``. Policy ``"add"`` keeps every column as it was and adds ``<col>_num`` /
-``<col>_date`` or the companions above. Generated names never collide with existing ones (DuckDB
+durations ``_seconds``; names with a number in brackets ('Chris Kaman (14)') ``_number``
+(``_year`` when every such number is a year: 'Saskatoon Legends (2003)'). Policy ``"add"`` keeps
+every column as it was and adds ``<col>_num`` / ``<col>_date`` or the companions above. Generated names never collide with existing ones (DuckDB
 names are case-insensitive, so neither do we): a clash gets ``_2``, ``_3``….
 
 ``ColumnInfo.source_column`` of a typed column names the column that holds its raw text: the
@@ -250,6 +251,12 @@ def _plan(name: str, kind: ColumnKind, counts: Mapping[str, int], policy: str, t
             _Out(fresh("1"), "BIGINT", name, 0, None, name, f"first side of the score {seen}"),
             _Out(fresh("2"), "BIGINT", name, 1, None, name, f"second side of the score {seen}"),
         ]
+    if kind.kind == "tagged":
+        tags = [read_cell("tagged", t)[0] for t in counts]
+        integer = all(not isinstance(v, float) or v.is_integer() for v in tags)
+        sql_type, convert = ("BIGINT", _as_int) if integer else ("DOUBLE", None)
+        what = "year" if integer and all(v is None or 1000 <= v <= 2100 for v in tags) else "number"
+        return [original, _Out(fresh(what), sql_type, name, 0, convert, name, f"{what} in brackets {seen}")]
     if kind.kind == "range":
         bounds = [read_cell("range", t) for t in counts]
         integer = all(not isinstance(v, float) or v.is_integer() for b in bounds for v in b)
