@@ -34,7 +34,15 @@ import duckdb
 import pyarrow as pa
 
 from tablepilot.catalog import ColumnInfo, TableInfo
-from tablepilot.cells import ColumnKind, Kind, PartialDate, classify_counts, is_null_marker, read_cell
+from tablepilot.cells import (
+    ColumnKind,
+    Kind,
+    PartialDate,
+    classify_counts,
+    is_null_marker,
+    parse_tag,
+    read_cell,
+)
 from tablepilot.data.names import quote_ident
 from tablepilot.errors import InputError
 
@@ -252,7 +260,7 @@ def _plan(name: str, kind: ColumnKind, counts: Mapping[str, int], policy: str, t
             _Out(fresh("2"), "BIGINT", name, 1, None, name, f"second side of the score {seen}"),
         ]
     if kind.kind == "tagged":
-        tags = [read_cell("tagged", t)[0] for t in counts]
+        tags = [parse_tag(t) for t in counts]
         integer = all(not isinstance(v, float) or v.is_integer() for v in tags)
         sql_type, convert = ("BIGINT", _as_int) if integer else ("DOUBLE", None)
         what = "year" if integer and all(v is None or 1000 <= v <= 2100 for v in tags) else "number"
