@@ -1076,3 +1076,22 @@ def test_the_named_rows_ordered_the_way_the_question_compares(tmp_path: Path) ->
     assert a.answer == ["南京栖霞"] and a.sql is not None and "ASC" in a.sql
     with Session([firms], llm=FakeLLM([fenced(sql)])) as s:  # asked the way it was ordered: stands
         assert s.ask("是正商实业的营业总收入多，还是南京栖霞的营业总收入多？").answer == ["正商实业"]
+
+
+def test_a_name_compared_with_a_key_column_is_read_as_the_id_of_the_named_row(tmp_path: Path) -> None:
+    p = tmp_path / "csu.sqlite"
+    con = sqlite3.connect(p)
+    con.executescript(
+        "CREATE TABLE Campuses (Id INTEGER PRIMARY KEY, Campus TEXT);"
+        "CREATE TABLE enrollments (Campus INTEGER REFERENCES Campuses(Id), Year INTEGER, Undergraduate INTEGER);"
+        "INSERT INTO Campuses VALUES (1, 'San Jose State University'), (2, 'Fresno State University');"
+        "INSERT INTO enrollments VALUES (1, 2004, 21000), (1, 2004, 663), (2, 2004, 15000), (1, 2005, 9);"
+    )
+    con.commit()
+    con.close()
+    sql = "SELECT SUM(Undergraduate) FROM enrollments WHERE Campus = 'San Jose State University' AND Year = 2004"
+    llm = FakeLLM([fenced(sql)])
+    with Session([p], llm=llm) as s:
+        a = s.ask('How many undergraduates are there in "San Jose State University" in year 2004?')
+    assert a.error is None and a.answer == ["21663"] and llm.calls == 1
+    assert a.sql is not None and "IN (SELECT" in a.sql

@@ -28,7 +28,7 @@ from tablepilot.engines.joins import join_lines
 from tablepilot.errors import BackendError, GuardError, QueryError, SandboxError, TablepilotError
 from tablepilot.knowledge import hooks as knowledge_hooks
 from tablepilot.knowledge.model import Knowledge
-from tablepilot.linking import ValueIndex, ValueLink
+from tablepilot.linking import ValueIndex, ValueLink, normalize
 from tablepilot.llm.base import LLM, Message
 from tablepilot.mending import Rerunner, checked, mend
 from tablepilot.method_choice import Method, choose_method
@@ -43,6 +43,7 @@ from tablepilot.sideways import named_labels, sideways_data, sideways_labels, si
 from tablepilot.sql.count_except import count_not_in
 from tablepilot.sql.extract import extract_sql
 from tablepilot.sql.join_conditions import mend_join_conditions
+from tablepilot.sql.key_names import names_on_keys
 from tablepilot.sql.lineage import passthrough_columns
 from tablepilot.sql.name_hints import close_columns, tables_in
 from tablepilot.sql.pattern_casts import patterns_on_text
@@ -252,6 +253,17 @@ def system_text(messages: Sequence[Message]) -> str:
     return "\n".join(m.content for m in messages if m.role == "system")
 
 
+def _named_in(links: Sequence[ValueLink], table: str, value: str) -> str | None:
+    """The one column of ``table`` whose cell ``value`` the question was linked to, if any."""
+    wanted = normalize(value)
+    columns = {
+        ln.column
+        for ln in links
+        if not ln.contains and ln.table.casefold() == table.casefold() and normalize(ln.value) == wanted
+    }
+    return columns.pop() if len(columns) == 1 else None
+
+
 def _link_hint(links: Sequence[ValueLink], question: str) -> str:
     """Cells the question mentions, as SQL conditions the model can copy.
 
@@ -441,6 +453,12 @@ def ask_question(
                 )
             # "Date" LIKE '2008-12%': a pattern on a date or number means its written form
             mended = patterns_on_text(mended, column_types, dialect=context.engine.dialect) or mended
+            keys = getattr(context.engine, "foreign_keys", ())
+            if keys:  # "campus" = 'San Jose State University' on an id column: the id of that campus
+                named = functools.partial(_named_in, links)
+                mended = (
+                    names_on_keys(mended, column_types, keys, named, dialect=context.engine.dialect) or mended
+                )
             safe_sql = checked(mended, context.engine.dialect, table_names)
             if context.engine.dialect == "duckdb" and is_dynamic_pivot(safe_sql):
                 lookup = functools.partial(_lookup, context.engine, options.timeout_s)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from sqlglot import exp
+from sqlglot.optimizer.scope import Scope
 
 from tablepilot.sql.dialects import parse_sql, read_dialect
 
@@ -85,3 +86,25 @@ def ordered_one_way(sql: str, descending: bool, dialect: str) -> str | None:
     key.set("desc", descending)
     key.set("nulls_first", None)
     return tree.sql(dialect=read_dialect(dialect))
+
+
+def scope_tables(scope: Scope) -> dict[str, str]:
+    """The tables a SELECT scope reads: alias (casefolded) → table name as written."""
+    return {
+        alias.casefold(): source.name
+        for alias, source in scope.sources.items()
+        if isinstance(source, exp.Table)
+    }
+
+
+def table_of(
+    column: exp.Column, tables: Mapping[str, str], known: Mapping[str, Collection[str]]
+) -> str | None:
+    """The table (as written) of a column in a scope reading ``tables`` (from :func:`scope_tables`):
+    the one its alias names, else the only one with a column of that name. ``known``: casefolded
+    table → casefolded column names."""
+    name = column.name.casefold()
+    if column.table:
+        return tables.get(column.table.casefold())
+    found = {t for t in tables.values() if name in known.get(t.casefold(), ())}
+    return found.pop() if len(found) == 1 else None

@@ -14,6 +14,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.optimizer.scope import traverse_scope
 
+from tablepilot.sql.clauses import scope_tables, table_of
 from tablepilot.sql.dialects import read_dialect
 
 _TEXT_TYPES = ("CHAR", "TEXT", "STRING", "CLOB", "JSON", "UUID", "ENUM")
@@ -37,30 +38,15 @@ def patterns_on_text(
         return None
     changed = False
     for scope in scopes:
-        tables = {
-            alias.casefold(): source.name.casefold()
-            for alias, source in scope.sources.items()
-            if isinstance(source, exp.Table)
-        }
+        tables = scope_tables(scope)
         for pattern in scope.find_all(exp.Like, exp.ILike):
             column = pattern.this
             if not isinstance(column, exp.Column):
                 continue
-            type_name = _type_of(column, tables, known)
+            table = table_of(column, tables, known)
+            type_name = None if table is None else known.get(table.casefold(), {}).get(column.name.casefold())
             if type_name is None or is_text_type(type_name):
                 continue
             column.replace(exp.Cast(this=column.copy(), to=exp.DataType.build("VARCHAR")))
             changed = True
     return tree.sql(dialect=read_dialect(dialect)) if changed else None
-
-
-def _type_of(
-    column: exp.Column, tables: Mapping[str, str], known: Mapping[str, Mapping[str, str]]
-) -> str | None:
-    """The column's type when its table is certain (named by its alias, or the only one with it)."""
-    name = column.name.casefold()
-    if column.table:
-        table = tables.get(column.table.casefold())
-        return None if table is None else known.get(table, {}).get(name)
-    found = [known[t][name] for t in set(tables.values()) if name in known.get(t, {})]
-    return found[0] if len(found) == 1 else None
