@@ -43,6 +43,13 @@ from tablepilot.answer_text import (
             [["Reds", 12]],
             [0],
         ),  # the measure is context
+        # an either-or question names the measure it compares: the name is still the answer
+        (
+            "是A公司的营业总成本高，还是B公司的营业总成本高？",
+            ["企业名称", "年份", "营业总成本"],
+            [["B公司", 2022, 666.71]],
+            [0],
+        ),
     ],
 )
 def test_focus_columns(

@@ -152,7 +152,7 @@ def focus_columns(question: str, result: ResultTable) -> list[int] | None:
         return focus
     if _LISTING.search(question) and _enumerates(question, result.columns):
         return None  # "… List the engineer id, first name and last name.": each is asked for
-    if _COMPARING.search(question):  # "哪家的营业总成本更低": the measure is context
+    if _COMPARING.search(question) or asks_either(question):  # "哪家的营业总成本更低": the measure is context
         return focus
     if any(names_column(question, result.columns[i]) for i in columns if i not in focus):
         return None  # "因为什么…, 占总资产的比例": the question names the other column too
