@@ -301,8 +301,8 @@ def compared_direction(
     rerun = _found(question, runner.run(ordered_one_way(sql, descending, runner.engine.dialect)))
     if rerun is None or not answers_one_of(rerun[1].rows, comparison) or rerun[1].rows == result.rows:
         return None
-    way = "largest" if descending else "smallest"
-    return *rerun, f"The question asks which is {way}; ordered the named rows that way."
+    way, order = ("larger", "DESC") if descending else ("smaller", "ASC")
+    return *rerun, f"The question asks which of the named rows has the {way} value; ordered them {order}."
 
 
 def _holds_one(row: Sequence[object], values: set[str]) -> bool:
