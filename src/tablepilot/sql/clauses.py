@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 
+import sqlglot
 from sqlglot import exp
-from sqlglot.optimizer.scope import Scope
+from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from tablepilot.sql.dialects import parse_sql, read_dialect
 
@@ -108,3 +109,23 @@ def table_of(
         return tables.get(column.table.casefold())
     found = {t for t in tables.values() if name in known.get(t.casefold(), ())}
     return found.pop() if len(found) == 1 else None
+
+
+def parsed_scopes(sql: str, dialect: str) -> tuple[exp.Expr, list[tuple[Scope, dict[str, str]]]] | None:
+    """The parsed query and its SELECT scopes (innermost first), each with the tables it reads
+    (:func:`scope_tables`); None when it does not parse."""
+    try:
+        tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
+        return tree, [(scope, scope_tables(scope)) for scope in traverse_scope(tree)]
+    except (sqlglot.errors.SqlglotError, RecursionError):
+        return None
+
+
+def typed_names(types: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """table → column → type name, every name casefolded (DuckDB's names ignore case)."""
+    return {t.casefold(): {c.casefold(): ty for c, ty in cols.items()} for t, cols in types.items()}
+
+
+def column_type(column: exp.Column, table: str | None, known: Mapping[str, Mapping[str, str]]) -> str | None:
+    """The type of ``column`` of ``table`` in :func:`typed_names`' map; None when unknown."""
+    return None if table is None else known.get(table.casefold(), {}).get(column.name.casefold())

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-import sqlglot
 from sqlglot import exp
-from sqlglot.optimizer.scope import traverse_scope
 
 from tablepilot.cells import parse_number
 from tablepilot.engines.joins import ForeignKey
-from tablepilot.sql.clauses import scope_tables, table_of
+from tablepilot.sql.clauses import column_type, parsed_scopes, table_of, typed_names
 from tablepilot.sql.dialects import read_dialect
 from tablepilot.sql.pattern_casts import is_text_type
 
@@ -37,19 +35,16 @@ def names_on_keys(
     """``sql`` with each ``key = 'name'`` on a one-column foreign key of a non-text type read as the
     id of the referenced row holding that name; None when there is none (or it does not parse).
     ``types``: table → column → type name."""
-    known = {t.casefold(): {c.casefold(): ty for c, ty in cols.items()} for t, cols in types.items()}
+    known = typed_names(types)
     keys = {
         (fk.table.casefold(), fk.columns[0].casefold()): fk for fk in foreign_keys if len(fk.columns) == 1
     }
-    write = read_dialect(dialect)
-    try:
-        tree = sqlglot.parse_one(sql, read=write)
-        scopes = traverse_scope(tree)
-    except (sqlglot.errors.SqlglotError, RecursionError):
+    parsed = parsed_scopes(sql, dialect)
+    if parsed is None:
         return None
+    tree, scopes = parsed
     changed = False
-    for scope in scopes:
-        tables = scope_tables(scope)
+    for scope, tables in scopes:
         for condition in list(scope.find_all(exp.EQ)):
             column, value = condition.this, condition.expression
             if not (isinstance(column, exp.Column) and isinstance(value, exp.Literal) and value.is_string):
@@ -57,7 +52,7 @@ def names_on_keys(
             if parse_number(value.this) is not None:
                 continue  # '42' converts: the id itself
             table = table_of(column, tables, known)
-            type_name = known.get((table or "").casefold(), {}).get(column.name.casefold())
+            type_name = column_type(column, table, known)
             fk = keys.get(((table or "").casefold(), column.name.casefold()))
             if fk is None or type_name is None or is_text_type(type_name):
                 continue
@@ -74,4 +69,4 @@ def names_on_keys(
             )
             condition.replace(exp.In(this=column.copy(), query=exp.Subquery(this=ids)))
             changed = True
-    return tree.sql(dialect=write) if changed else None
+    return tree.sql(dialect=read_dialect(dialect)) if changed else None

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import sqlglot
 from sqlglot import exp
-from sqlglot.optimizer.scope import traverse_scope
 
-from tablepilot.sql.clauses import scope_tables, table_of
+from tablepilot.sql.clauses import column_type, parsed_scopes, table_of, typed_names
 from tablepilot.sql.dialects import read_dialect
 
 _TEXT_TYPES = ("CHAR", "TEXT", "STRING", "CLOB", "JSON", "UUID", "ENUM")
@@ -30,21 +28,18 @@ def patterns_on_text(
 ) -> str | None:
     """``sql`` with every column of a known non-text type under LIKE/ILIKE cast to text; None when
     there is none (or the query does not parse). ``types``: table → column → type name."""
-    known = {t.casefold(): {c.casefold(): ty for c, ty in cols.items()} for t, cols in types.items()}
-    try:
-        tree = sqlglot.parse_one(sql, read=read_dialect(dialect))
-        scopes = traverse_scope(tree)
-    except (sqlglot.errors.SqlglotError, RecursionError):
+    known = typed_names(types)
+    parsed = parsed_scopes(sql, dialect)
+    if parsed is None:
         return None
+    tree, scopes = parsed
     changed = False
-    for scope in scopes:
-        tables = scope_tables(scope)
+    for scope, tables in scopes:
         for pattern in scope.find_all(exp.Like, exp.ILike):
             column = pattern.this
             if not isinstance(column, exp.Column):
                 continue
-            table = table_of(column, tables, known)
-            type_name = None if table is None else known.get(table.casefold(), {}).get(column.name.casefold())
+            type_name = column_type(column, table_of(column, tables, known), known)
             if type_name is None or is_text_type(type_name):
                 continue
             column.replace(exp.Cast(this=column.copy(), to=exp.DataType.build("VARCHAR")))
