@@ -92,7 +92,9 @@ def answers_each(rows: Sequence[Sequence[object]], comparison: Comparison) -> bo
 
 def answers_one_of(rows: Sequence[Sequence[object]], comparison: Comparison) -> bool:
     """True when the result is one row holding one of the compared values."""
-    if len(rows) != 1:
-        return False
-    wanted = {normalize(v) for v in comparison.values}
-    return any(isinstance(cell, str) and normalize(cell) in wanted for cell in rows[0])
+    return len(rows) == 1 and holds_one_of(rows[0], {normalize(v) for v in comparison.values})
+
+
+def holds_one_of(row: Sequence[object], wanted: set[str]) -> bool:
+    """Whether a text cell of ``row`` is one of ``wanted`` (normalised values)."""
+    return any(isinstance(cell, str) and normalize(cell) in wanted for cell in row)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from tablepilot.answer import ResultTable
 from tablepilot.answer_text import COMPARATIVE, asked_direction, asks_either, asks_which, question_language
-from tablepilot.comparison import answers_one_of, compared_values
+from tablepilot.comparison import answers_one_of, compared_values, holds_one_of
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.engines.base import Engine
 from tablepilot.errors import GuardError, QueryError, TablepilotError
@@ -276,7 +276,7 @@ def first_of_compared(
         if not link.contains:
             named.setdefault((link.table, link.column), set()).add(normalize(link.value))
     if not any(
-        len(result.rows) <= len(values) and all(_holds_one(row, values) for row in result.rows)
+        len(result.rows) <= len(values) and all(holds_one_of(row, values) for row in result.rows)
         for values in named.values()
         if len(values) >= 2
     ):
@@ -303,10 +303,6 @@ def compared_direction(
         return None
     way, order = ("larger", "DESC") if descending else ("smaller", "ASC")
     return *rerun, f"The question asks which of the named rows has the {way} value; ordered them {order}."
-
-
-def _holds_one(row: Sequence[object], values: set[str]) -> bool:
-    return any(isinstance(cell, str) and normalize(cell) in values for cell in row)
 
 
 #: in order: a typo before dropping the filter it is in; the row order before dropping filters
