@@ -158,3 +158,49 @@ def test_a_total_asked_of_the_split_off_total_rows_is_summed_over_the_rows() -> 
     question = "which district has the greatest total number of voters?"
     mended_sql, mended, notes = mend(question, sql, ran(runner, sql), [], runner)
     assert mended.rows == [["South"]] and '"seats"' in mended_sql and len(notes) == 2
+
+
+def test_top_n_pinned_to_the_nth_rank_reads_as_ranks_one_to_n() -> None:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "race",
+        pa.table(
+            {
+                "Pos": ["1", "2", "3", "4", "Ret"],
+                "Rider": ["Ana", "Ben", "Cid", "Dan", "Eve"],
+                "Grid": [2, 3, 1, 5, 4],
+                "Points": [25, 20, 16, 13, 0],
+            }
+        ),
+    )
+    runner = Rerunner(engine, ["race"], max_rows=100, timeout_s=10, file_order=True)
+    question = "of those in the top 3 positions, who earned the least points?"
+    sql = 'SELECT "Rider" FROM "race" WHERE "Pos" = \'3\' AND "Grid" = 3 ORDER BY "Points" ASC LIMIT 1'
+    mended, result, notes = mend(question, sql, ran(runner, sql), [], runner)
+    assert result.rows == [["Cid"]] and "IN ('1', '2', '3')" in mended and '"Grid"' not in mended
+    assert notes == ['Read "top 3" as "Pos" 1 to 3, not 3 alone; dropped "Grid" = 3, the same 3 again.']
+    # the 3rd place alone is what "who came third" asks: no "top N", no rewrite
+    third = 'SELECT "Rider" FROM "race" WHERE "Pos" = \'3\''
+    assert mend("who came in position 3?", third, ran(runner, third), [], runner)[2] == []
+
+
+def test_dates_without_a_year_are_ordered_as_the_file_lists_them() -> None:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "games",
+        pa.table(
+            {
+                "Date": ["September 9", "October 14", "November 25", "January 1"],
+                "Opponent": ["Utah", "Kansas", "Missouri", "Florida"],
+            }
+        ),
+    )
+    runner = Rerunner(engine, ["games"], max_rows=100, timeout_s=10, file_order=True)
+    sql = 'SELECT "Date" FROM "games" ORDER BY "Date" ASC LIMIT 1'
+    mended, result, notes = mend("when is the first game?", sql, ran(runner, sql), [], runner)
+    assert result.rows == [["September 9"]] and "ORDER BY rowid ASC" in mended and len(notes) == 1
+    last = 'SELECT "Opponent" FROM "games" ORDER BY "Date" DESC LIMIT 1'
+    assert mend("who was the last opponent?", last, ran(runner, last), [], runner)[1].rows == [["Florida"]]
+    # without the file's order (a database table) nothing is read from the row numbers
+    unordered = Rerunner(engine, ["games"], max_rows=100, timeout_s=10, file_order=False)
+    assert mend("when is the first game?", sql, ran(runner, sql), [], unordered)[2] == []

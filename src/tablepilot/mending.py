@@ -32,13 +32,16 @@ from tablepilot.result_checks import (
 )
 from tablepilot.row_order import neighbour_sql
 from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_negative_value
+from tablepilot.sql.calendar_order import file_order_direction, ordered_by_rowid, ordered_key
 from tablepilot.sql.clauses import first_row_only, ordered_one_way
 from tablepilot.sql.empty_keys import without_empty_keys
 from tablepilot.sql.group_totals import asks_total, summed_per_group
 from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.month_names import asks_month, named_months
+from tablepilot.sql.name_hints import table_names
 from tablepilot.sql.retarget import rename_table, retarget_single_table
 from tablepilot.sql.text_filters import respelled
+from tablepilot.sql.top_ranks import ranks_up_to, top_count
 from tablepilot.sql.unasked_filters import without_repeats, without_unasked
 
 
@@ -123,6 +126,29 @@ def respell_filters(
     return *rerun, f"The query first found nothing; read {read}, the nearest value in the data."
 
 
+def top_ranks(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "Of those in the top 15 positions, who …" answered with ``"Pos" = '15'``, the one row placed
+    15th: the same query over the ranks 1..15."""
+    n = top_count(question)
+    if n is None or n < 2:
+        return None
+    dialect = runner.engine.dialect
+    read = [t for t in runner.tables if t.lower() in table_names(sql, dialect)]
+
+    def cells(column: str) -> list[str] | None:
+        return next((v for v in (runner.values(t, column) for t in read) if v is not None), None)
+
+    mended = ranks_up_to(sql, n, cells, dialect=dialect)
+    rerun = _found(question, runner.run(mended[0] if mended else None))
+    if mended is None or rerun is None:
+        return None
+    _, column, dropped = mended
+    also = f"; dropped {', '.join(dropped)}, the same {n} again" if dropped else ""
+    return *rerun, f'Read "top {n}" as {quote_ident(column)} 1 to {n}, not {n} alone{also}.'
+
+
 def next_row(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
@@ -203,6 +229,34 @@ def sum_per_group(
         return None
     keys, measure = ", ".join(grouped.keys), grouped.measure
     return *rerun, f'Read "total" as the sum over the rows of each {keys}: ordered by SUM({measure}).'
+
+
+def calendar_order(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "When is the first game?" ordered by dates written without a year ('January 1' sorts before
+    'September 9'): the same query in the file's order, when the file lists the dates in order."""
+    if not runner.file_order or not result.rows:
+        return None
+    dialect = runner.engine.dialect
+    key = ordered_key(sql, dialect)
+    table = next((t for t in runner.tables if key and t.casefold() == key[0].casefold()), None)
+    if key is None or table is None:
+        return None
+    column = key[1]
+    cells = runner.run(
+        f"SELECT CAST({quote_ident(column)} AS VARCHAR) FROM {quote_ident(table)} ORDER BY rowid"
+    )
+    ascending = file_order_direction([row[0] for row in cells[1].rows]) if cells else None
+    rerun = _found(
+        question, runner.run(ordered_by_rowid(sql, ascending, dialect) if ascending is not None else None)
+    )
+    if rerun is None or rerun[1].rows == result.rows:
+        return None
+    return *rerun, (
+        f"{quote_ident(column)} holds dates without a year, which sort as text; "
+        "ordered by the file's order instead, which lists them in date order."
+    )
 
 
 def skip_empty_keys(
@@ -307,11 +361,13 @@ def compared_direction(
 
 #: in order: a typo before dropping the filter it is in; the row order before dropping filters
 REWRITES: tuple[Rewrite, ...] = (
+    top_ranks,
     respell_filters,
     next_row,
     drop_unasked_filters,
     drop_repeated_filter,
     skip_empty_keys,
+    calendar_order,
     month_names,
     absolute_difference,
     rows_not_totals,

@@ -31,6 +31,7 @@ from tablepilot.row_order import (
 from tablepilot.sql.echo import like_matches, pinned_outputs
 from tablepilot.sql.name_hints import table_names, used_columns
 from tablepilot.sql.text_filters import TextFilter, text_comparisons, text_filters
+from tablepilot.sql.top_ranks import top_count
 from tablepilot.tidy.totals import total_kind
 
 #: the distinct values of (table, column), most frequent first; None when they cannot be read
@@ -332,14 +333,10 @@ def _other_measure(
 def _top_then_one(question: str, sql: str) -> Problem | None:
     """ "Among the top five by sales, which one has the highest price?": two orderings, so two
     LIMITs (a subquery); a query with one answered only one of the orderings."""
-    top = _TOP_N.search(question)
-    if top is None or not _WHICH_ONE.search(question) or not _EXTREME.search(question):
+    count = top_count(question)
+    if count is None or count < 2 or not _WHICH_ONE.search(question) or not _EXTREME.search(question):
         return None
     if len(re.findall(r"(?i)\blimit\b", sql)) >= 2:
-        return None
-    n = top.group(1) or top.group(2)
-    count = int(n) if n.isdigit() else _NUMBER_WORDS.get(n.lower(), 0)
-    if count < 2:
         return None
     low = _LOW.search(question) is not None
     by, what = _first_group(_TOP_BY.search(question)), _first_group(_ASKED_MEASURE.search(question))
@@ -376,25 +373,6 @@ def _first_group(match: re.Match[str] | None) -> str | None:
 _LOW = re.compile(r"(?i)最(?:低|少|小|便宜)|\b(lowest|least|smallest|cheapest)\b")
 
 
-_NUMBER_WORDS = {
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-    "two": 2,
-    "three": 3,
-    "five": 5,
-    "ten": 10,
-}
-_TOP_N = re.compile(
-    r"(?i)前\s*(\d+|[二两三四五六七八九十])\s*(?:名|位|个|家)?|\btop\s+(\d+|two|three|five|ten)\b"
-)
 _WHICH_ONE = re.compile(r"(?i)哪一|哪个|哪家|哪位|\bwhich\b")
 _EXTREME = re.compile(
     r"(?i)最(?:高|低|多|少|大|小|贵|便宜)|领跑|\b(highest|lowest|most|least|largest|smallest|best|worst)\b"

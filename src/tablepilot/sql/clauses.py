@@ -64,7 +64,7 @@ def first_row_only(sql: str, dialect: str) -> str | None:
 
 
 #: a column whose small values are the better ones (a rank, a position): its order reads backwards
-_RANK_LIKE = re.compile(r"(?i)\b(rank|ranking|pos|position|place|no)\b|#|名次|排名|排行")
+RANK_LIKE = re.compile(r"(?i)\b(rank|ranking|pos|position|place|no)\b|#|名次|排名|排行")
 
 
 def ordered_one_way(sql: str, descending: bool, dialect: str) -> str | None:
@@ -80,7 +80,7 @@ def ordered_one_way(sql: str, descending: bool, dialect: str) -> str | None:
         return None
     key = order.expressions[0]
     columns = list(key.this.find_all(exp.Column)) if isinstance(key, exp.Ordered) else []
-    if len(columns) != 1 or _RANK_LIKE.search(columns[0].name):
+    if len(columns) != 1 or RANK_LIKE.search(columns[0].name):
         return None
     if bool(key.args.get("desc")) == descending:
         return None
