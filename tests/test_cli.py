@@ -62,7 +62,11 @@ def test_ask_against_openai_compatible_server(home: Path) -> None:
     sql = 'SELECT "地区" FROM "sales" GROUP BY "地区" ORDER BY SUM("销售额") DESC LIMIT 1'
     before = digest(EXAMPLES / "sales.csv")
     with ScriptedOpenAIServer([fenced(sql)]) as server:
-        r = run_cli(["ask", str(EXAMPLES / "sales.csv"), "-q", "哪个地区的销售额最高？"], home=home, base_url=server.base_url)
+        r = run_cli(
+            ["ask", str(EXAMPLES / "sales.csv"), "-q", "哪个地区的销售额最高？"],
+            home=home,
+            base_url=server.base_url,
+        )
         request = server.chat_requests[0].json
     assert r.returncode == 0, r.stderr
     assert "答案：华南" in r.stdout and "SQL:" in r.stdout
@@ -74,11 +78,18 @@ def test_ask_against_openai_compatible_server(home: Path) -> None:
 def test_ask_json_joins_two_files(home: Path) -> None:
     sql = (
         'SELECT c."name", SUM(o."amount") AS revenue FROM "orders" o JOIN "customers" c USING ("customer_id") '
-        "WHERE year(o.\"order_date\") = 2023 GROUP BY c.\"name\" ORDER BY revenue DESC LIMIT 5"
+        'WHERE year(o."order_date") = 2023 GROUP BY c."name" ORDER BY revenue DESC LIMIT 5'
     )
     with ScriptedOpenAIServer([fenced(sql)]) as server:
         r = run_cli(
-            ["ask", str(EXAMPLES / "orders.csv"), str(EXAMPLES / "customers.csv"), "-q", "top 5 customers by 2023 revenue", "--json"],
+            [
+                "ask",
+                str(EXAMPLES / "orders.csv"),
+                str(EXAMPLES / "customers.csv"),
+                "-q",
+                "top 5 customers by 2023 revenue",
+                "--json",
+            ],
             home=home,
             base_url=server.base_url,
         )
@@ -94,7 +105,10 @@ def test_ask_json_joins_two_files(home: Path) -> None:
 
 
 def test_chat_follow_up_uses_previous_turn(home: Path) -> None:
-    replies = [fenced('SELECT SUM("销售额") AS total FROM "sales"'), fenced("SELECT SUM(\"销售额\") FROM \"sales\" WHERE \"月份\" LIKE '2023%'")]
+    replies = [
+        fenced('SELECT SUM("销售额") AS total FROM "sales"'),
+        fenced('SELECT SUM("销售额") FROM "sales" WHERE "月份" LIKE \'2023%\''),
+    ]
     with ScriptedOpenAIServer(replies) as server:
         r = run_cli(
             ["chat", str(EXAMPLES / "sales.csv")],
@@ -147,7 +161,9 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
-def test_bad_input_gives_one_clear_line_and_leaves_the_file_alone(name: str, home: Path, tmp_path: Path) -> None:
+def test_bad_input_gives_one_clear_line_and_leaves_the_file_alone(
+    name: str, home: Path, tmp_path: Path
+) -> None:
     content, needle = BAD_FILES[name]
     path = tmp_path / name
     if content == "dir":
@@ -194,7 +210,9 @@ def test_backend_timeout(home: Path) -> None:
 
 def test_backend_returning_no_sql(home: Path) -> None:
     with ScriptedOpenAIServer(["I am just a chatbot."] * 3) as server:
-        r = run_cli(["ask", str(EXAMPLES / "sales.csv"), "-q", "how many rows?"], home=home, base_url=server.base_url)
+        r = run_cli(
+            ["ask", str(EXAMPLES / "sales.csv"), "-q", "how many rows?"], home=home, base_url=server.base_url
+        )
     assert r.returncode == 4 and "Traceback" not in r.stderr
     assert "without an SQL query" in r.stderr
 
@@ -208,9 +226,20 @@ def test_describe_shows_columns(home: Path) -> None:
 def test_eval_runs_a_suite_with_the_fake_backend(home: Path, tmp_path: Path) -> None:
     suite = tmp_path / "mini"
     (suite / "tables").mkdir(parents=True)
-    (suite / "tables" / "t.csv").write_text('"Year","Team"\n"2001","Reds"\n"2004","Blues"\n', encoding="utf-8")
+    (suite / "tables" / "t.csv").write_text(
+        '"Year","Team"\n"2001","Reds"\n"2004","Blues"\n', encoding="utf-8"
+    )
     (suite / "suite.json").write_text(
-        json.dumps({"name": "mini", "kind": "table-qa", "metric": "denotation", "source": "test", "license": "-", "count": 2})
+        json.dumps(
+            {
+                "name": "mini",
+                "kind": "table-qa",
+                "metric": "denotation",
+                "source": "test",
+                "license": "-",
+                "count": 2,
+            }
+        )
     )
     qs = [
         {"id": "q1", "question": "last year?", "tables": ["tables/t.csv"]},
@@ -241,3 +270,11 @@ def test_eval_runs_a_suite_with_the_fake_backend(home: Path, tmp_path: Path) -> 
     assert r.returncode == 0, r.stderr
     assert [json.loads(line)["id"] for line in every.read_text().splitlines()] == ["q1"]
     assert "100.0% (1/1)" in r.stdout
+    r = run_cli(
+        ["eval", str(suite), "--backend", "fake", "--every", "2", "--start", "1", "--out", str(every)],
+        home=home,
+        extra_env={"TABLEPILOT_FAKE_REPLIES": json.dumps([fenced("SELECT 'Greens'")])},
+    )
+    assert r.returncode == 0, r.stderr
+    assert [json.loads(line)["id"] for line in every.read_text().splitlines()] == ["q2"]
+    assert "0.0% (0/1)" in r.stdout

@@ -65,7 +65,9 @@ METHOD_OPTION = click.option(
 )
 
 
-def _open_session(sources: tuple[str, ...], method: str = "auto", explain: bool = False, **backend: Any) -> Any:
+def _open_session(
+    sources: tuple[str, ...], method: str = "auto", explain: bool = False, **backend: Any
+) -> Any:
     from tablepilot.pipeline import AskOptions
     from tablepilot.session import Session
 
@@ -257,6 +259,13 @@ def describe(sources: tuple[str, ...], budget: int, engine_name: str) -> None:
     help="Answer every N-th question: a sample spread over the suite.",
 )
 @click.option(
+    "--start",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Begin at the question with this 0-based index (with --every: another spread sample).",
+)
+@click.option(
     "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="predictions.jsonl path."
 )
 @click.option(
@@ -269,6 +278,7 @@ def eval_command(
     suite_dir: Path,
     limit: int | None,
     every: int,
+    start: int,
     out_path: Path | None,
     engine_url: str | None,
     **backend: Any,
@@ -277,7 +287,14 @@ def eval_command(
     from tablepilot.eval_bridge import run_evaluation
 
     run_evaluation(
-        suite_dir, limit=limit, every=every, out_path=out_path, console=out, engine_url=engine_url, **backend
+        suite_dir,
+        limit=limit,
+        every=every,
+        start=start,
+        out_path=out_path,
+        console=out,
+        engine_url=engine_url,
+        **backend,
     )
 
 

@@ -60,6 +60,7 @@ def run_evaluation(
     *,
     limit: int | None,
     every: int = 1,
+    start: int = 0,
     out_path: Path | None,
     console: Console,
     backend: str | None = None,
@@ -85,9 +86,17 @@ def run_evaluation(
             from tablepilot.engines.spark_engine import SparkEngine
 
             factory = SparkEngine
-        run_suite(suite, SuiteAnswerer(llm), limit=limit, out=out_path, engine_factory=factory, every=every)
+        run_suite(
+            suite,
+            SuiteAnswerer(llm),
+            limit=limit,
+            out=out_path,
+            engine_factory=factory,
+            every=every,
+            start=start,
+        )
     finally:
         llm.close()
     if (suite.dir / "answers.jsonl").exists():
-        report = score(suite, out_path, limit=limit, every=every)
+        report = score(suite, out_path, limit=limit, every=every, start=start)
         console.print(format_report(report), markup=False)

@@ -152,6 +152,20 @@ def test_every_nth_question_is_answered_and_scored(
     report = score(Suite.open(root), out, every=2)
     assert (report.considered, report.correct, report.missing) == (3, 2, 0)
     assert score(Suite.open(root), out, every=2, limit=1).considered == 1
+    # another start draws the other half: no question of the first sample again
+    other = tmp_path / "o.jsonl"
+    run_suite(
+        Suite.open(root),
+        sql_answerer,
+        every=2,
+        start=1,
+        out=other,
+        progress=False,
+        engine_factory=plain_engine,
+    )
+    assert [x["id"] for x in read_lines(other)] == ["q2", "q4"]
+    assert score(Suite.open(root), other, every=2, start=1).considered == 2
+    assert score(Suite.open(root), other, every=2).missing == 3
 
 
 def test_engine_cache_evicts_and_closes(tmp_path: Path, plain_engine: Any) -> None:

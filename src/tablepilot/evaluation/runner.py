@@ -126,13 +126,14 @@ def run_suite(
     cache_size: int = 4,
     resume: bool = False,
     every: int = 1,
+    start: int = 0,
 ) -> Path:
     """Answer the first ``limit`` questions (all by default) in file order; returns ``out``.
 
     With ``resume`` the questions already in ``out`` are skipped and new lines are appended; with
-    ``every`` only every ``every``-th question is answered (``suite.chosen``).
+    ``every`` only every ``every``-th question from the ``start``-th is answered (``suite.chosen``).
     """
-    questions = chosen(suite.questions(), limit, every)
+    questions = chosen(suite.questions(), limit, every, start)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     done = _done_ids(out) if resume else set()

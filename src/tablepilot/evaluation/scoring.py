@@ -165,8 +165,9 @@ def score_predictions(
     *,
     limit: int | None = None,
     every: int = 1,
+    start: int = 0,
 ) -> Report:
-    considered = chosen(questions, limit, every)
+    considered = chosen(questions, limit, every, start)
     results: dict[str, bool] = {}
     groups: dict[str, dict[str, list[int]]] = {}
     used: list[Prediction] = []
@@ -202,11 +203,15 @@ def score_predictions(
     )
 
 
-def score(suite: Suite, predictions_path: str | Path, *, limit: int | None = None, every: int = 1) -> Report:
-    """Score a predictions file over the questions a run with ``limit``/``every`` answers."""
+def score(
+    suite: Suite, predictions_path: str | Path, *, limit: int | None = None, every: int = 1, start: int = 0
+) -> Report:
+    """Score a predictions file over the questions a run with ``limit``/``every``/``start`` answers."""
     questions = suite.questions()
     predictions = read_predictions(predictions_path, {q.id for q in questions})
-    return score_predictions(suite, questions, load_gold(suite), predictions, limit=limit, every=every)
+    return score_predictions(
+        suite, questions, load_gold(suite), predictions, limit=limit, every=every, start=start
+    )
 
 
 def format_report(report: Report) -> str:

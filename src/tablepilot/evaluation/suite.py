@@ -130,8 +130,11 @@ def has_gold(suite: Suite) -> bool:
     return (suite.dir / "answers.jsonl").is_file()
 
 
-def chosen(questions: Sequence[Question], limit: int | None = None, every: int = 1) -> list[Question]:
-    """Every ``every``-th question in file order (a sample spread over the suite), then the first
-    ``limit`` of those: what a run answers and its score considers."""
-    picked = list(questions[:: max(1, every)])
+def chosen(
+    questions: Sequence[Question], limit: int | None = None, every: int = 1, start: int = 0
+) -> list[Question]:
+    """Every ``every``-th question in file order from the ``start``-th (0-based; another start draws
+    another spread sample), then the first ``limit`` of those: what a run answers and its score
+    considers."""
+    picked = list(questions[max(0, start) :: max(1, every)])
     return picked[:limit] if limit is not None else picked
