@@ -204,3 +204,18 @@ def test_dates_without_a_year_are_ordered_as_the_file_lists_them() -> None:
     # without the file's order (a database table) nothing is read from the row numbers
     unordered = Rerunner(engine, ["games"], max_rows=100, timeout_s=10, file_order=False)
     assert mend("when is the first game?", sql, ran(runner, sql), [], unordered)[2] == []
+
+
+def test_the_highest_chart_rank_is_the_smallest_place() -> None:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "singles",
+        pa.table({"Song": ["Mista", "Couch", "Bombay", "Catch"], "US Rap": [6, None, 55, 12]}),
+    )
+    runner = Rerunner(engine, ["singles"], max_rows=100, timeout_s=10, file_order=True)
+    sql = 'SELECT "Song" FROM "singles" WHERE "US Rap" = (SELECT MAX("US Rap") FROM "singles")'
+    question = "what song made it to the highest rank on the us rap charts?"
+    mended, result, notes = mend(question, sql, ran(runner, sql), [], runner)
+    assert result.rows == [["Mista"]] and 'MIN("US Rap")' in mended
+    assert notes == ['A higher rank is a smaller number of "US Rap": took its other end.']
+    assert mend("what song has the highest us rap number?", sql, ran(runner, sql), [], runner)[2] == []

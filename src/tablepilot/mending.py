@@ -39,6 +39,7 @@ from tablepilot.sql.group_totals import asks_total, summed_per_group
 from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.month_names import asks_month, named_months
 from tablepilot.sql.name_hints import table_names
+from tablepilot.sql.rank_extremes import best_rank_first
 from tablepilot.sql.retarget import rename_table, retarget_single_table
 from tablepilot.sql.text_filters import respelled
 from tablepilot.sql.top_ranks import ranks_up_to, top_count
@@ -100,6 +101,12 @@ class Rerunner:
             self._read[table, column] = column_values(self.engine, self.timeout_s, table, column)
         return self._read[table, column]
 
+    def read_values(self, sql: str, column: str) -> list[str] | None:
+        """:meth:`values` of ``column`` in the first table ``sql`` reads that has it."""
+        read = table_names(sql, self.engine.dialect)
+        tables = (t for t in self.tables if t.lower() in read)
+        return next((v for v in (self.values(t, column) for t in tables) if v is not None), None)
+
 
 #: a rewrite: the mended query, its result and a note; None when it does not apply or finds no better
 Rewrite = Callable[
@@ -135,18 +142,27 @@ def top_ranks(
     if n is None or n < 2:
         return None
     dialect = runner.engine.dialect
-    read = [t for t in runner.tables if t.lower() in table_names(sql, dialect)]
-
-    def cells(column: str) -> list[str] | None:
-        return next((v for v in (runner.values(t, column) for t in read) if v is not None), None)
-
-    mended = ranks_up_to(sql, n, cells, dialect=dialect)
+    mended = ranks_up_to(sql, n, functools.partial(runner.read_values, sql), dialect=dialect)
     rerun = _found(question, runner.run(mended[0] if mended else None))
     if mended is None or rerun is None:
         return None
     _, column, dropped = mended
     also = f"; dropped {', '.join(dropped)}, the same {n} again" if dropped else ""
     return *rerun, f'Read "top {n}" as {quote_ident(column)} 1 to {n}, not {n} alone{also}.'
+
+
+def best_rank(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "The highest rank on the charts" answered with ``MAX`` of the places: the smallest place."""
+    if not result.rows:
+        return None
+    dialect = runner.engine.dialect
+    mended = best_rank_first(question, sql, functools.partial(runner.read_values, sql), dialect=dialect)
+    rerun = _found(question, runner.run(mended[0] if mended else None))
+    if mended is None or rerun is None:
+        return None
+    return *rerun, f"A higher rank is a smaller number of {quote_ident(mended[1])}: took its other end."
 
 
 def next_row(
@@ -362,6 +378,7 @@ def compared_direction(
 #: in order: a typo before dropping the filter it is in; the row order before dropping filters
 REWRITES: tuple[Rewrite, ...] = (
     top_ranks,
+    best_rank,
     respell_filters,
     next_row,
     drop_unasked_filters,
