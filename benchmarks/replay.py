@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -30,13 +31,21 @@ from tablepilot.llm.fake import FakeLLM
 
 
 class _Saved:
-    """The scripted model's reply: the saved query, whatever was asked."""
+    """The scripted model's replies: the saved query, whatever was asked. A query of a table read
+    sideways (``<name>_sideways``, registered only after the model took a row label for a column)
+    is first asked of ``<name>`` itself, which fails on that label, so the loop offers the sideways
+    table as it did in the saved run."""
 
     def __init__(self) -> None:
-        self.sql = ""
+        self.replies: list[str] = []
+
+    def script(self, sql: str) -> None:
+        plain = re.sub(r"_sideways\b", "", sql)
+        self.replies = [plain, sql] if plain != sql else [sql]
 
     def __call__(self, messages: Sequence[Message]) -> str:
-        return f"```sql\n{self.sql}\n```"
+        sql = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+        return f"```sql\n{sql}\n```"
 
 
 def replay(suite: Suite, saved: list[dict[str, Any]], out: Path) -> None:
@@ -53,7 +62,7 @@ def replay(suite: Suite, saved: list[dict[str, Any]], out: Path) -> None:
                 if not line.get("sql"):  # nothing ran: keep the saved line as it was
                     f.write(json.dumps(line, ensure_ascii=False) + "\n")
                     continue
-                reply.sql = str(line["sql"])
+                reply.script(str(line["sql"]))
                 start = time.perf_counter()
                 try:
                     result = answerer(q, engines.get(q))
