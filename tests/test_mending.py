@@ -160,6 +160,25 @@ def test_a_total_asked_of_the_split_off_total_rows_is_summed_over_the_rows() -> 
     assert mended.rows == [["South"]] and '"seats"' in mended_sql and len(notes) == 2
 
 
+def test_a_row_looked_up_among_the_total_rows_is_looked_up_among_the_rows() -> None:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "provinces", pa.table({"Province": ["Azua", "Independencia", "Pedernales"], "Density": [80, 30, 20]})
+    )
+    engine.register_arrow("provinces_totals", pa.table({"Province": ["Total"], "Density": [60]}))
+    runner = Rerunner(engine, ["provinces", "provinces_totals"], max_rows=100, timeout_s=10, file_order=True)
+    sql = (
+        'SELECT "Province" FROM "provinces" WHERE "Density" < '
+        '(SELECT "Density" FROM "provinces_totals" WHERE "Province" = \'Independencia\')'
+    )
+    question = "which province has less population density than independencia?"
+    mended_sql, mended, notes = mend(question, sql, ran(runner, sql), [], runner)
+    assert mended.rows == [["Pedernales"]] and "provinces_totals" not in mended_sql and len(notes) == 1
+    # a total row asked for and found stays where it is
+    total = 'SELECT "Density" FROM "provinces_totals" WHERE "Province" = \'Total\''
+    assert mend("what is the total density?", total, ran(runner, total), [], runner)[2] == []
+
+
 def test_top_n_pinned_to_the_nth_rank_reads_as_ranks_one_to_n() -> None:
     engine = DuckDBEngine()
     engine.register_arrow(
@@ -219,3 +238,24 @@ def test_the_highest_chart_rank_is_the_smallest_place() -> None:
     assert result.rows == [["Mista"]] and 'MIN("US Rap")' in mended
     assert notes == ['A higher rank is a smaller number of "US Rap": took its other end.']
     assert mend("what song has the highest us rap number?", sql, ran(runner, sql), [], runner)[2] == []
+
+
+def test_how_many_answered_per_group_is_the_number_of_groups() -> None:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "wins",
+        pa.table({"Year": [2001, 2002, 2003, 2004, 2005], "Driver": ["Ana", "Ben", "Ana", "Cid", "Ben"]}),
+    )
+    runner = Rerunner(engine, ["wins"], max_rows=100, timeout_s=10, file_order=True)
+    sql = 'SELECT COUNT(*) FROM "wins" GROUP BY "Driver" HAVING COUNT(*) >= 2'
+    mended, result, notes = mend("how many drivers won at least twice?", sql, ran(runner, sql), [], runner)
+    assert result.rows == [[2]] and "AS groups" in mended and len(notes) == 1
+    # asked per driver, the counts per group stand
+    per = mend(
+        "how many times did each driver win, for those who won at least twice?",
+        sql,
+        ran(runner, sql),
+        [],
+        runner,
+    )
+    assert per[2] == []

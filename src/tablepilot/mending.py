@@ -27,6 +27,7 @@ from tablepilot.result_checks import (
     closest_spellings,
     found_nothing,
     neighbour_case,
+    one_value_wanted,
     total_label,
     totals_table,
 )
@@ -35,6 +36,7 @@ from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_ne
 from tablepilot.sql.calendar_order import file_order_direction, ordered_by_rowid, ordered_key
 from tablepilot.sql.clauses import first_row_only, ordered_one_way
 from tablepilot.sql.empty_keys import without_empty_keys
+from tablepilot.sql.group_counts import groups_counted
 from tablepilot.sql.group_totals import asks_total, summed_per_group
 from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.month_names import asks_month, named_months
@@ -275,6 +277,19 @@ def calendar_order(
     )
 
 
+def count_groups(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "How many countries appear at least four times?" answered with a count per country (``GROUP
+    BY … HAVING COUNT(*) >= 4``): the number of such countries."""
+    if not result.rows or not one_value_wanted(question):
+        return None
+    rerun = _found(question, runner.run(groups_counted(sql, dialect=runner.engine.dialect)))
+    if rerun is None:
+        return None
+    return *rerun, "The question asks for one number: counted the groups the query made."
+
+
 def skip_empty_keys(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
@@ -317,15 +332,20 @@ def absolute_difference(
 def rows_not_totals(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
-    """ "Which district has the greatest total" answered with a total row of ``<name>_totals``: the
-    same query on ``<name>``, the rows themselves, when that finds a row."""
-    if not (asks_which(question) and total_label(result) is not None):
+    """ "Which district has the greatest total" answered with a total row of ``<name>_totals``, or a
+    query that found nothing because it looked a row up among the total rows (``(SELECT "Density"
+    FROM "t_totals" WHERE "Province" = 'Independencia')``): the same query on ``<name>``, the rows
+    themselves, when that finds a row."""
+    picked_total = asks_which(question) and total_label(result) is not None
+    if not (picked_total or found_nothing(question, sql, result)):
         return None
     dialect = runner.engine.dialect
     totals = totals_table(sql, dialect)
     main = next((t for t in runner.tables if totals and t.casefold() == totals[: -len(TOTALS_SUFFIX)]), None)
     rerun = runner.run(rename_table(sql, totals, main, dialect=dialect) if totals and main else None)
     if rerun is None or not rerun[1].rows or total_label(rerun[1]) is not None:
+        return None
+    if not picked_total and found_nothing(question, *rerun):
         return None
     return *rerun, f"Answered from the rows of {quote_ident(main or '')}, not its total rows."
 
@@ -383,6 +403,7 @@ REWRITES: tuple[Rewrite, ...] = (
     next_row,
     drop_unasked_filters,
     drop_repeated_filter,
+    count_groups,
     skip_empty_keys,
     calendar_order,
     month_names,

@@ -229,7 +229,7 @@ def _shape_problems(
                 "Select only the column that answers it.",
             )
         )
-    if _one_value_wanted(question) and not each and len(result.rows) >= 3:
+    if one_value_wanted(question) and not each and len(result.rows) >= 3:
         out.append(
             Problem(
                 "one value",
@@ -405,7 +405,7 @@ _ONE_VALUE = re.compile(
 _EACH = re.compile(r"(?i)\b(each|per|every|respectively|by)\b|各|每|分别|哪些|列出")
 
 
-def _one_value_wanted(question: str) -> bool:
+def one_value_wanted(question: str) -> bool:
     """A question such as "how many …", "what is the total …" or "一共多少…": one number, unless
     asked per item."""
     return bool(_ONE_VALUE.search(question)) and not _EACH.search(question)

@@ -72,4 +72,7 @@ def test_other_queries_are_left_alone(sql: str) -> None:
 def test_cells_that_are_no_ranks_are_left_alone() -> None:
     sql = 'SELECT "Rider" FROM "t" WHERE "Pos" = \'3\''
     assert ranks_up_to(sql, 3, cells_of(["GK", "DF", "MF", "FW", "3"])) is None
+    # car numbers under "Car #": some below 10, but no places 1..10 in turn
+    cars = 'SELECT COUNT(*) FROM "t" WHERE "Make" = \'Toyota\' AND "Car #" = \'10\''
+    assert ranks_up_to(cars, 10, cells_of(["38", "16", "99", "60", "10", "2", "5", "88"])) is None
     assert ranks_up_to(sql, 3, lambda column: None) is None

@@ -58,6 +58,8 @@ def top_count(question: str) -> int | None:
     return int(n) if n.isdigit() else NUMBER_WORDS.get(n.lower())
 
 
+#: share of the places 1..N a rank column must hold (ties skip some: 1, 2, T3, T3, 5)
+_HELD_PLACES = 0.8
 _LEADING_NUMBER = re.compile(r"^\D{0,2}?(\d+)")
 
 
@@ -105,8 +107,9 @@ def ranks_up_to(
     within = sorted(
         (t for t, r in ranked.items() if r is not None and 1 <= r <= n), key=lambda t: ranked[t] or 0
     )
-    if not texts or len(within) <= 1 or sum(r is not None for r in ranked.values()) < len(ranked) / 2:
-        return None
+    places = {r for r in ranked.values() if r is not None}
+    if not texts or len(within) <= 1 or len(places & set(range(1, n + 1))) < _HELD_PLACES * n:
+        return None  # no places 1..n in turn: car numbers, shirt numbers, codes
     write = read_dialect(dialect)
     literal = condition.expression if isinstance(condition.expression, exp.Literal) else condition.this
     numeric = not literal.is_string and all(t.strip().isdigit() for t in within)
