@@ -16,8 +16,10 @@ from tablepilot.sql.group_counts import groups_counted
         ),
         (
             'SELECT "Driver", COUNT(*) AS wins FROM "t" WHERE "Pos" = 1 GROUP BY "Driver" HAVING COUNT(*) >= 2',
-            'SELECT COUNT(*) FROM (SELECT "Driver" FROM "t" WHERE "Pos" = 1 GROUP BY "Driver" '
-            "HAVING COUNT(*) >= 2) AS groups",
+            (
+                'SELECT COUNT(*) FROM (SELECT "Driver" FROM "t" WHERE "Pos" = 1 GROUP BY "Driver" '
+                "HAVING COUNT(*) >= 2) AS groups"
+            ),
         ),
         (
             'SELECT COUNT(DISTINCT "Nation") FROM "t" GROUP BY "Nation"',
