@@ -259,3 +259,15 @@ def test_how_many_answered_per_group_is_the_number_of_groups() -> None:
         runner,
     )
     assert per[2] == []
+
+
+def test_at_least_n_pinned_to_n_on_the_text_reads_as_the_typed_number_bound() -> None:
+    engine = DuckDBEngine()
+    acts = ["3 acts", "4 acts", "1 act", "3 acts", "2 acts"]
+    engine.register_arrow("operas", pa.table({"Title": list("ABCDE"), "Acts": acts}), infer_types=True)
+    runner = Rerunner(engine, ["operas"], max_rows=100, timeout_s=10, file_order=True)
+    assert runner.typed_number('SELECT * FROM "operas"', "Acts_text") == "Acts"  # typed on load
+    sql = 'SELECT COUNT(*) FROM "operas" WHERE "Acts_text" = \'3 acts\''
+    mended, result, notes = mend("how many operas have at least 3 acts?", sql, ran(runner, sql), [], runner)
+    assert result.rows == [[3]] and '"Acts" >= 3' in mended
+    assert notes == ['Read "at least" as >=, not "Acts_text" = \'3 acts\'.']

@@ -33,6 +33,7 @@ from tablepilot.result_checks import (
 )
 from tablepilot.row_order import neighbour_sql
 from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_negative_value
+from tablepilot.sql.bounds import asked_bound, bounded
 from tablepilot.sql.calendar_order import file_order_direction, ordered_by_rowid, ordered_key
 from tablepilot.sql.clauses import first_row_only, ordered_one_way
 from tablepilot.sql.empty_keys import without_empty_keys
@@ -74,6 +75,10 @@ def column_values(engine: Engine, timeout_s: float, table: str, column: str) -> 
         return None
 
 
+#: the engine's type names of numbers
+_NUMERIC = re.compile(r"(?i)(TINY|SMALL|BIG|HUGE|U)?INT|INTEGER|DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC")
+
+
 @dataclass(frozen=True)
 class Rerunner:
     """Where a rewritten query runs: the engine, the tables the guard allows, the loop's limits."""
@@ -102,6 +107,21 @@ class Rerunner:
         if (table, column) not in self._read:
             self._read[table, column] = column_values(self.engine, self.timeout_s, table, column)
         return self._read[table, column]
+
+    def typed_number(self, sql: str, column: str) -> str | None:
+        """``column`` itself when it holds numbers, else the typed number parsed from its text
+        (``"X"`` for ``"X_text"``), in the first table ``sql`` reads that has it."""
+        read = table_names(sql, self.engine.dialect)
+        for table in self.engine.tables():
+            if table.name.lower() not in read or table.name not in self.tables:
+                continue
+            for c in table.columns:
+                named = c.name.casefold() == column.casefold()
+                if _NUMERIC.match(c.type) and (
+                    named or (c.source_column or "").casefold() == column.casefold()
+                ):
+                    return c.name
+        return None
 
     def read_values(self, sql: str, column: str) -> list[str] | None:
         """:meth:`values` of ``column`` in the first table ``sql`` reads that has it."""
@@ -151,6 +171,24 @@ def top_ranks(
     _, column, dropped = mended
     also = f"; dropped {', '.join(dropped)}, the same {n} again" if dropped else ""
     return *rerun, f'Read "top {n}" as {quote_ident(column)} 1 to {n}, not {n} alone{also}.'
+
+
+def number_bounds(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "How many operas have at least 3 acts?" answered with ``"Acts_text" = '3 acts'``: the same
+    query with ``"Acts" >= 3``."""
+    bound = asked_bound(question)
+    if bound is None:
+        return None
+    n, at_least = bound
+    dialect = runner.engine.dialect
+    mended = bounded(sql, n, at_least, functools.partial(runner.typed_number, sql), dialect=dialect)
+    rerun = _found(question, runner.run(mended[0] if mended else None))
+    if mended is None or rerun is None:
+        return None
+    asked = "at least" if at_least else "at most"
+    return *rerun, f'Read "{asked}" as {">=" if at_least else "<="}, not {mended[1]}.'
 
 
 def best_rank(
@@ -398,6 +436,7 @@ def compared_direction(
 #: in order: a typo before dropping the filter it is in; the row order before dropping filters
 REWRITES: tuple[Rewrite, ...] = (
     top_ranks,
+    number_bounds,
     best_rank,
     respell_filters,
     next_row,

@@ -26,8 +26,8 @@ def compared_literals(condition: exp.Expr) -> list[exp.Literal] | None:
     return [v for v in values if isinstance(v, exp.Literal)]
 
 
-def conjuncts(where: exp.Where) -> list[exp.Expr]:
-    """The conditions ANDed at the top of a WHERE (one, when it is not an AND)."""
+def conjuncts(where: exp.Where | exp.Having) -> list[exp.Expr]:
+    """The conditions ANDed at the top of a WHERE or HAVING (one, when it is not an AND)."""
     condition = where.this
     while isinstance(condition, exp.Paren):
         condition = condition.this
