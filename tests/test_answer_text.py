@@ -43,6 +43,8 @@ from tablepilot.answer_text import (
             [["Reds", 12]],
             [0],
         ),  # the measure is context
+        # a superlative compares by the measure it names: the name is the answer
+        ("which team has the largest margin of victory?", ["Winner", "margin"], [["Syracuse", 28]], [0]),
         # an either-or question names the measure it compares: the name is still the answer
         (
             "是A公司的营业总成本高，还是B公司的营业总成本高？",

@@ -1095,3 +1095,16 @@ def test_a_name_compared_with_a_key_column_is_read_as_the_id_of_the_named_row(tm
         a = s.ask('How many undergraduates are there in "San Jose State University" in year 2004?')
     assert a.error is None and a.answer == ["21663"] and llm.calls == 1
     assert a.sql is not None and "IN (SELECT" in a.sql
+
+
+def test_a_noun_of_the_question_selected_as_a_missing_column_is_read_as_the_row_names(tmp_path: Path) -> None:
+    medals = tmp_path / "medals.csv"
+    medals.write_text(
+        "Rank,Nation,Gold,Bronze\n1,Cuba,9,12\n2,Jamaica,7,4\n3,Puerto Rico,4,1\n", encoding="utf-8"
+    )
+    llm = FakeLLM([fenced('SELECT "Team" FROM "medals" WHERE "Gold" = 4 AND "Bronze" = 1')])
+    with Session([medals], llm=llm) as s:
+        a = s.ask("which team had four gold medals and one bronze medal?")
+    assert a.error is None and a.answer == ["Puerto Rico"] and len(llm.prompts) == 1
+    assert a.sql is not None and '"Nation"' in a.sql
+    assert any('no column "Team"' in n and '"Nation"' in n for n in a.notes)

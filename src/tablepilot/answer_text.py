@@ -160,7 +160,8 @@ def focus_columns(question: str, result: ResultTable) -> list[int] | None:
 
 
 _COMPARING = re.compile(
-    r"(?i)更|最|\b(highest|lowest|most|least|more|less|greater|fewer|larger|smaller|top|best|worst)\b"
+    r"(?i)更|最|\b(highest|lowest|most|least|more|less|greater|fewer|larger|smaller|top|best|worst|"
+    r"largest|smallest|biggest|greatest|fewest|longest|shortest)\b"
 )
 #: a request that lists what to show: "List the id, first name and last name", "Find the name and age"
 _LISTING = re.compile(r"(?i)(^|[.?!;]\s*)(list|show|give|return|display|find|report|provide|tell me)\b")

@@ -50,6 +50,7 @@ from tablepilot.sql.pattern_casts import patterns_on_text
 from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivot
 from tablepilot.sql.requalify import requalify_columns
 from tablepilot.sql.requote import requote
+from tablepilot.sql.subject_column import subject_for_missing
 from tablepilot.sql.ties import tie_probe, tied
 
 CANNOT_ANSWER = "CANNOT_ANSWER"
@@ -459,6 +460,18 @@ def ask_question(
                 mended = (
                     names_on_keys(mended, column_types, keys, named, dialect=context.engine.dialect) or mended
                 )
+            # SELECT "Team" where the table has no such column: the noun of "which team", read
+            # as the table's row names
+            subject = subject_for_missing(
+                mended, question, table_columns, column_types, dialect=context.engine.dialect
+            )
+            pre_notes = []
+            if subject is not None:
+                mended = subject[0]
+                pre_notes.append(
+                    f"The table has no column {quote_ident(subject[1])}; answered with "
+                    f"{quote_ident(subject[2])}, its first text column, which names the rows."
+                )
             safe_sql = checked(mended, context.engine.dialect, table_names)
             if context.engine.dialect == "duckdb" and is_dynamic_pivot(safe_sql):
                 lookup = functools.partial(_lookup, context.engine, options.timeout_s)
@@ -466,8 +479,8 @@ def ask_question(
             say("running")
             result = context.engine.execute(safe_sql, max_rows=options.max_rows, timeout_s=options.timeout_s)
             safe_sql, result, mend_notes = mend(question, safe_sql, result, links, runner)
-            if mend_notes:
-                rewrites[safe_sql] = mend_notes
+            if pre_notes or mend_notes:
+                rewrites[safe_sql] = [*pre_notes, *mend_notes]
         except (GuardError, QueryError) as exc:
             last_error = exc
             answer.attempts.append(Attempt(sql=sql, error=exc.message))

@@ -1,0 +1,71 @@
+"""A question's noun selected as a column the table lacks, read as the table's row names.
+
+"Which team had four gold medals and one bronze?" over ``Rank | Nation | Gold | …`` becomes
+``SELECT "Team" FROM …``, and "…was won in what year?" over ``Event | Gold | …`` (events named
+'1984 Winter Paralympics') ``SELECT "Year"``. The query cannot run, and a small model told so writes
+the same query again. When a one-table query selects (among its outputs) one word of the question
+that is no column of the table, it is read as the table's first text column, the names of its rows; the
+answer's notes say so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from sqlglot import exp
+
+from tablepilot.sql.dialects import parse_sql, read_dialect
+
+_TEXT_TYPES = re.compile(r"(?i)^(VARCHAR|TEXT|STRING|CHAR)")
+
+
+def _row_names(columns: Sequence[str], types: Mapping[str, str]) -> str | None:
+    """The first text column that is not the kept original of a typed column (``X_text``)."""
+    names = {c.casefold() for c in columns}
+    for c in columns:
+        if not _TEXT_TYPES.match(types.get(c, "")):
+            continue
+        if c.casefold().endswith("_text") and c.casefold()[: -len("_text")] in names:
+            continue
+        return c
+    return None
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold() for w in re.findall(r"\w+", text)}
+
+
+def subject_for_missing(
+    sql: str,
+    question: str,
+    columns: Mapping[str, Sequence[str]],
+    types: Mapping[str, Mapping[str, str]],
+    *,
+    dialect: str = "duckdb",
+) -> tuple[str, str, str] | None:
+    """``sql`` selecting the table's row names in place of a missing column named by a word of the
+    question, that column and its stand-in; None for any other query (several tables, no or
+    several missing outputs, a name the question does not use, no text column)."""
+    tree = parse_sql(sql, dialect)
+    if not isinstance(tree, exp.Select) or tree.args.get("joins"):
+        return None
+    read = {t.name.casefold() for t in tree.find_all(exp.Table)}  # a subquery may read it again
+    table = next((t for t in columns if t.casefold() in read), None)
+    if table is None or len(read) != 1:
+        return None
+    known = {c.casefold() for c in columns[table]}
+    unknown = [e for e in tree.expressions if isinstance(e, exp.Column) and e.name.casefold() not in known]
+    if len(unknown) != 1:
+        return None
+    output = unknown[0]
+    missing = output.name
+    if not _words(missing) or not _words(missing) <= _words(question):
+        return None
+    if sum(1 for c in tree.find_all(exp.Column) if c.name.casefold() == missing.casefold()) != 1:
+        return None  # also used in a filter or an order: more than a name for the rows
+    stand_in = _row_names(columns[table], types.get(table, {}))
+    if stand_in is None:
+        return None
+    output.replace(exp.column(stand_in, table=output.table or None, quoted=True))
+    return tree.sql(dialect=read_dialect(dialect)), missing, stand_in
