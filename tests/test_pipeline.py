@@ -1108,3 +1108,17 @@ def test_a_noun_of_the_question_selected_as_a_missing_column_is_read_as_the_row_
     assert a.error is None and a.answer == ["Puerto Rico"] and len(llm.prompts) == 1
     assert a.sql is not None and '"Nation"' in a.sql
     assert any('no column "Team"' in n and '"Nation"' in n for n in a.notes)
+
+
+def test_a_mysql_function_runs_as_duckdbs_own_in_one_call(tmp_path: Path) -> None:
+    captains = tmp_path / "captains.csv"
+    captains.write_text("Player,Span\nFabien Pelous,1997–2006\nRaphaël Ibañez,1998–2007\n", encoding="utf-8")
+    sql = (
+        "SELECT CAST(SUBSTRING_INDEX(\"Span\", '–', -1) AS INT) - CAST(SUBSTRING_INDEX(\"Span\", '–', 1) AS INT) "
+        'FROM "captains" WHERE "Player" = \'Fabien Pelous\''
+    )
+    llm = FakeLLM([fenced(sql)])
+    with Session([captains], llm=llm) as s:
+        a = s.ask("how long did fabien pelous serve as captain?")
+    assert a.error is None and a.answer == ["9"] and len(llm.prompts) == 1
+    assert a.sql is not None and "SPLIT_PART" in a.sql

@@ -42,6 +42,7 @@ from tablepilot.result_checks import (
 from tablepilot.sideways import named_labels, sideways_data, sideways_labels, sideways_name
 from tablepilot.sql.count_except import count_not_in
 from tablepilot.sql.extract import extract_sql
+from tablepilot.sql.foreign_functions import duckdb_functions
 from tablepilot.sql.join_conditions import mend_join_conditions
 from tablepilot.sql.key_names import names_on_keys
 from tablepilot.sql.lineage import passthrough_columns
@@ -440,6 +441,8 @@ def ask_question(
             if context.engine.dialect in ("duckdb", "postgres"):  # they read \' as the end of the text
                 sql = sql.replace("\\'", "''")  # 'year\'s best' (MySQL style) → 'year''s best'
             mended = requote(sql, known_names)
+            if context.engine.dialect == "duckdb":  # SUBSTRING_INDEX, LOCATE…: MySQL's, not DuckDB's
+                mended = duckdb_functions(mended) or mended
             # COUNT(*) EXCEPT ids: a count of the rows whose id is not among the others
             mended = count_not_in(mended, table_columns, dialect=context.engine.dialect) or mended
             if len(table_names) > 1:  # a column under the wrong joined table's alias
