@@ -271,3 +271,13 @@ def test_at_least_n_pinned_to_n_on_the_text_reads_as_the_typed_number_bound() ->
     mended, result, notes = mend("how many operas have at least 3 acts?", sql, ran(runner, sql), [], runner)
     assert result.rows == [[3]] and '"Acts" >= 3' in mended
     assert notes == ['Read "at least" as >=, not "Acts_text" = \'3 acts\'.']
+
+
+def test_a_row_minus_itself_over_two_named_rows_is_one_minus_the_other() -> None:
+    engine = DuckDBEngine()
+    engine.register_arrow("medals", pa.table({"Nation": ["Tonga", "Fiji", "Samoa"], "Total": [12, 122, 40]}))
+    runner = Rerunner(engine, ["medals"], max_rows=100, timeout_s=10, file_order=True)
+    sql = 'SELECT "Total" - "Total" FROM "medals" WHERE "Nation" IN (\'Tonga\', \'Fiji\')'
+    question = "what is the difference in medals between tonga and fiji?"
+    mended, result, notes = mend(question, sql, ran(runner, sql), [], runner)
+    assert result.rows == [[110]] and mended.startswith("SELECT ABS(") and len(notes) == 2

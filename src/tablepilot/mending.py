@@ -44,6 +44,7 @@ from tablepilot.sql.month_names import asks_month, named_months
 from tablepilot.sql.name_hints import table_names
 from tablepilot.sql.rank_extremes import best_rank_first
 from tablepilot.sql.retarget import rename_table, retarget_single_table
+from tablepilot.sql.self_difference import split_difference
 from tablepilot.sql.text_filters import respelled
 from tablepilot.sql.top_ranks import ranks_up_to, top_count
 from tablepilot.sql.unasked_filters import without_repeats, without_unasked
@@ -357,6 +358,17 @@ def month_names(
     return None if rerun is None else (*rerun, "Wrote the month number as the month's name.")
 
 
+def two_row_difference(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "The difference in medals for Fiji and Tonga" written ``"Gold" - "Gold" … IN ('Tonga', 'Fiji')``
+    (each row minus itself): the first named row's value minus the other's."""
+    rerun = _found(question, runner.run(split_difference(sql, question, dialect=runner.engine.dialect)))
+    if rerun is None:
+        return None
+    return *rerun, "The query subtracted each row from itself; took one named row's value minus the other's."
+
+
 def absolute_difference(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
@@ -446,7 +458,8 @@ REWRITES: tuple[Rewrite, ...] = (
     skip_empty_keys,
     calendar_order,
     month_names,
-    absolute_difference,
+    two_row_difference,
+    absolute_difference,  # after the two rows' difference is taken
     rows_not_totals,
     sum_per_group,  # after the total rows' query is moved to the rows themselves
     first_of_compared,
