@@ -281,3 +281,19 @@ def test_a_row_minus_itself_over_two_named_rows_is_one_minus_the_other() -> None
     question = "what is the difference in medals between tonga and fiji?"
     mended, result, notes = mend(question, sql, ran(runner, sql), [], runner)
     assert result.rows == [[110]] and mended.startswith("SELECT ABS(") and len(notes) == 2
+
+
+def test_the_same_value_as_a_named_row_leaves_that_row_out() -> None:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "schools", pa.table({"School": ["Fenton", "Holly", "Swartz Creek"], "Left": [2000, 1995, 2000]})
+    )
+    runner = Rerunner(engine, ["schools"], max_rows=100, timeout_s=10, file_order=True)
+    sql = 'SELECT "School" FROM "schools" WHERE "Left" = (SELECT "Left" FROM "schools" WHERE "School" = \'Fenton\')'
+    question = "which high school left the same year as fenton high school?"
+    mended, result, notes = mend(question, sql, ran(runner, sql), [], runner)
+    assert result.rows == [["Swartz Creek"]] and "<> 'Fenton'" in mended and len(notes) == 1
+    assert (
+        mend("which schools left when fenton did, fenton included?", sql, ran(runner, sql), [], runner)[2]
+        == []
+    )

@@ -44,6 +44,7 @@ from tablepilot.sql.month_names import asks_month, named_months
 from tablepilot.sql.name_hints import table_names
 from tablepilot.sql.rank_extremes import best_rank_first
 from tablepilot.sql.retarget import rename_table, retarget_single_table
+from tablepilot.sql.same_as import ASKS_OTHERS, without_named_row
 from tablepilot.sql.self_difference import split_difference
 from tablepilot.sql.text_filters import respelled
 from tablepilot.sql.top_ranks import ranks_up_to, top_count
@@ -358,6 +359,24 @@ def month_names(
     return None if rerun is None else (*rerun, "Wrote the month number as the month's name.")
 
 
+def others_than_named(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "Which school left the same year as Fenton?" answered with Fenton among the others: the
+    same query without the named row."""
+    if len(result.rows) < 2 or not ASKS_OTHERS.search(question):
+        return None
+    mended = without_named_row(sql, dialect=runner.engine.dialect)
+    if mended is None:
+        return None
+    if not any(str(v) == mended[2] for row in result.rows for v in row):
+        return None  # the named row is not among the answers
+    rerun = _found(question, runner.run(mended[0]))
+    if rerun is None:
+        return None
+    return *rerun, f"The question asks for the others: left out the row where {mended[1]}."
+
+
 def two_row_difference(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
@@ -458,6 +477,7 @@ REWRITES: tuple[Rewrite, ...] = (
     skip_empty_keys,
     calendar_order,
     month_names,
+    others_than_named,
     two_row_difference,
     absolute_difference,  # after the two rows' difference is taken
     rows_not_totals,
