@@ -22,6 +22,7 @@ from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.engines.base import Engine
 from tablepilot.errors import GuardError, QueryError, TablepilotError
 from tablepilot.linking import ValueLink, names_value, normalize
+from tablepilot.profile import is_numeric_type
 from tablepilot.result_checks import (
     TOTALS_SUFFIX,
     closest_spellings,
@@ -77,10 +78,6 @@ def column_values(engine: Engine, timeout_s: float, table: str, column: str) -> 
         return None
 
 
-#: the engine's type names of numbers
-_NUMERIC = re.compile(r"(?i)(TINY|SMALL|BIG|HUGE|U)?INT|INTEGER|DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC")
-
-
 @dataclass(frozen=True)
 class Rerunner:
     """Where a rewritten query runs: the engine, the tables the guard allows, the loop's limits."""
@@ -110,25 +107,30 @@ class Rerunner:
             self._read[table, column] = column_values(self.engine, self.timeout_s, table, column)
         return self._read[table, column]
 
+    def _read_by(self, sql: str) -> list[str]:
+        """The tables the guard allows that ``sql`` reads."""
+        read = table_names(sql, self.engine.dialect)
+        return [t for t in self.tables if t.lower() in read]
+
     def typed_number(self, sql: str, column: str) -> str | None:
         """``column`` itself when it holds numbers, else the typed number parsed from its text
         (``"X"`` for ``"X_text"``), in the first table ``sql`` reads that has it."""
-        read = table_names(sql, self.engine.dialect)
+        read = self._read_by(sql)
+        wanted = column.casefold()
         for table in self.engine.tables():
-            if table.name.lower() not in read or table.name not in self.tables:
+            if table.name not in read:
                 continue
             for c in table.columns:
-                named = c.name.casefold() == column.casefold()
-                if _NUMERIC.match(c.type) and (
-                    named or (c.source_column or "").casefold() == column.casefold()
+                if is_numeric_type(c.type) and wanted in (
+                    c.name.casefold(),
+                    (c.source_column or "").casefold(),
                 ):
                     return c.name
         return None
 
     def read_values(self, sql: str, column: str) -> list[str] | None:
         """:meth:`values` of ``column`` in the first table ``sql`` reads that has it."""
-        read = table_names(sql, self.engine.dialect)
-        tables = (t for t in self.tables if t.lower() in read)
+        tables = self._read_by(sql)
         return next((v for v in (self.values(t, column) for t in tables) if v is not None), None)
 
 
@@ -298,10 +300,12 @@ def calendar_order(
         return None
     dialect = runner.engine.dialect
     key = ordered_key(sql, dialect)
-    table = next((t for t in runner.tables if key and t.casefold() == key[0].casefold()), None)
-    if key is None or table is None:
+    if key is None:
         return None
-    column = key[1]
+    named, column = key
+    table = next((t for t in runner.tables if t.casefold() == named.casefold()), None)
+    if table is None:
+        return None
     cells = runner.run(
         f"SELECT CAST({quote_ident(column)} AS VARCHAR) FROM {quote_ident(table)} ORDER BY rowid"
     )

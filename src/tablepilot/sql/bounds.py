@@ -15,8 +15,7 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
-from tablepilot.cells import parse_number
-from tablepilot.sql.clauses import RANK_LIKE, conjuncts
+from tablepilot.sql.clauses import RANK_LIKE, conjuncts, pinned_to_number
 from tablepilot.sql.dialects import parse_sql, read_dialect
 from tablepilot.sql.top_ranks import NUMBER_WORDS
 
@@ -56,19 +55,6 @@ def asked_bound(question: str) -> tuple[float, bool] | None:
     return _value(word), lower is not None
 
 
-def _pinned(condition: exp.Expr, n: float) -> tuple[exp.Expr, exp.Literal] | None:
-    """(compared side, literal) of ``x = N`` / ``x = 'N acts'``; None for any other condition."""
-    if not isinstance(condition, exp.EQ):
-        return None
-    left, right = condition.this, condition.expression
-    if isinstance(left, exp.Literal) and not isinstance(right, exp.Literal):
-        left, right = right, left
-    if not isinstance(right, exp.Literal) or isinstance(left, exp.Literal):
-        return None
-    number = parse_number(str(right.this))
-    return (left, right) if number is not None and number == n else None
-
-
 def bounded(
     sql: str, n: float, at_least: bool, typed_of: Callable[[str], str | None], *, dialect: str = "duckdb"
 ) -> tuple[str, str] | None:
@@ -84,7 +70,7 @@ def bounded(
         (condition, pinned)
         for clause in clauses
         for condition in conjuncts(clause)
-        if (pinned := _pinned(condition, n)) is not None
+        if (pinned := pinned_to_number(condition, n)) is not None
     ]
     if len(found) != 1:
         return None

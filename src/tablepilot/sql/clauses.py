@@ -9,6 +9,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
+from tablepilot.cells import parse_number
 from tablepilot.sql.dialects import parse_sql, read_dialect
 
 #: conditions that compare a column with literal values
@@ -24,6 +25,20 @@ def compared_literals(condition: exp.Expr) -> list[exp.Literal] | None:
     if not values or not all(isinstance(v, exp.Literal) for v in values):
         return None
     return [v for v in values if isinstance(v, exp.Literal)]
+
+
+def pinned_to_number(condition: exp.Expr, n: float) -> tuple[exp.Expr, exp.Literal] | None:
+    """(compared side, literal) of ``x = N`` / ``x = 'N'`` / ``x = 'N acts'`` (either way round), the
+    literal read as the number ``n``; None for any other condition."""
+    if not isinstance(condition, exp.EQ):
+        return None
+    left, right = condition.this, condition.expression
+    if isinstance(left, exp.Literal) and not isinstance(right, exp.Literal):
+        left, right = right, left
+    if not isinstance(right, exp.Literal) or isinstance(left, exp.Literal):
+        return None
+    number = parse_number(str(right.this))
+    return (left, right) if number is not None and number == n else None
 
 
 def conjuncts(where: exp.Where | exp.Having) -> list[exp.Expr]:

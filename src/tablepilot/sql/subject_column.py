@@ -17,6 +17,7 @@ from sqlglot import exp
 
 from tablepilot.sql.dialects import parse_sql, read_dialect
 
+#: plain text only (narrower than ``pattern_casts.is_text_type``: a UUID or JSON column names no rows)
 _TEXT_TYPES = re.compile(r"(?i)^(VARCHAR|TEXT|STRING|CHAR)")
 
 

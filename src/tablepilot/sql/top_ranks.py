@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from sqlglot import exp
 
-from tablepilot.sql.clauses import RANK_LIKE, conjuncts
+from tablepilot.sql.clauses import RANK_LIKE, conjuncts, pinned_to_number
 from tablepilot.sql.dialects import parse_sql, read_dialect
 
 #: number words a "top N" may use
@@ -69,16 +69,13 @@ def _rank(cell: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _pinned_to(condition: exp.Expr, n: int) -> exp.Column | None:
-    """The column of a ``column = N`` / ``column = 'N'`` condition; None for any other."""
-    if not isinstance(condition, exp.EQ):
+def _pinned_to(condition: exp.Expr, n: int) -> tuple[exp.Column, exp.Literal] | None:
+    """(column, literal) of a ``column = N`` / ``column = 'N'`` condition, N written as digits only;
+    None for any other."""
+    pinned = pinned_to_number(condition, n)
+    if pinned is None or not isinstance(pinned[0], exp.Column) or not str(pinned[1].this).strip().isdigit():
         return None
-    column, value = condition.this, condition.expression
-    if isinstance(value, exp.Column) and isinstance(column, exp.Literal):
-        column, value = value, column
-    if not isinstance(column, exp.Column) or not isinstance(value, exp.Literal):
-        return None
-    return column if _rank(str(value.this)) == n and str(value.this).strip().isdigit() else None
+    return pinned[0], pinned[1]
 
 
 def ranks_up_to(
@@ -96,12 +93,12 @@ def ranks_up_to(
     found = []
     for where in tree.find_all(exp.Where):
         for condition in conjuncts(where):
-            column = _pinned_to(condition, n)
-            if column is not None and RANK_LIKE.search(column.name):
-                found.append((where, condition, column))
+            pinned = _pinned_to(condition, n)
+            if pinned is not None and RANK_LIKE.search(pinned[0].name):
+                found.append((where, condition, *pinned))
     if len(found) != 1:
         return None
-    where, condition, column = found[0]
+    where, condition, column, literal = found[0]
     texts = cells(column.name)
     ranked = {t: _rank(t) for t in texts or ()}
     within = sorted(
@@ -111,7 +108,6 @@ def ranks_up_to(
     if not texts or len(within) <= 1 or len(places & set(range(1, n + 1))) < _HELD_PLACES * n:
         return None  # no places 1..n in turn: car numbers, shirt numbers, codes
     write = read_dialect(dialect)
-    literal = condition.expression if isinstance(condition.expression, exp.Literal) else condition.this
     numeric = not literal.is_string and all(t.strip().isdigit() for t in within)
     values = [exp.Literal.number(t.strip()) if numeric else exp.Literal.string(t) for t in within]
     kept: list[exp.Expr] = []
