@@ -585,7 +585,12 @@ def test_a_reply_that_runs_on_is_not_fed_back_and_gets_one_sampled_retry(sales: 
         seen.append(kw["temperature"])
         return original(messages, **kw)
 
+    def complete_many(messages, **kw):  # type: ignore[no-untyped-def]
+        seen.append(0.0)  # the first try: the greedy reply (and samples, were there any)
+        return [original(messages, max_tokens=kw["max_tokens"], stop=kw["stop"])]
+
     llm.complete = complete  # type: ignore[method-assign]
+    llm.complete_many = complete_many  # type: ignore[method-assign]
     with Session([sales], llm=llm, options=AskOptions(max_tokens=20)) as s:
         a = s.ask("一共有多少条记录？")
     assert seen == [0.0, 0.7]  # the second runaway (sampled) ends the loop
@@ -1122,3 +1127,91 @@ def test_a_mysql_function_runs_as_duckdbs_own_in_one_call(tmp_path: Path) -> Non
         a = s.ask("how long did fabien pelous serve as captain?")
     assert a.error is None and a.answer == ["9"] and len(llm.prompts) == 1
     assert a.sql is not None and "SPLIT_PART" in a.sql
+
+
+# --- several queries for the first try, voted on by what they found --------------------------------
+
+VOTE = AskOptions(candidates=4)
+
+
+def test_samples_that_agree_outvote_the_greedy_query(sales: Path) -> None:
+    most = fenced('SELECT "地区" FROM "sales" GROUP BY "地区" ORDER BY SUM("销售额") DESC LIMIT 1')
+    llm = FakeLLM([[fenced('SELECT "地区" FROM "sales" LIMIT 1'), most, most.replace("LIMIT 1", "LIMIT  1")]])
+    with Session([sales], llm=llm, options=VOTE) as s:
+        a = s.ask("哪个地区的销售额最高？")
+    assert a.answer == ["华南"] and llm.calls == 1
+    assert a.sql is not None and "SUM" in a.sql
+    assert any("wrote 3 queries" in n and "2 of 3 found this answer" in n for n in a.notes)
+
+
+def test_the_greedy_query_stays_on_a_tie_or_when_one_sample_disagrees(sales: Path) -> None:
+    greedy = fenced('SELECT MAX("销售额") FROM "sales"')
+    for others in (
+        [fenced('SELECT MIN("销售额") FROM "sales"')],
+        [fenced('SELECT MIN("销售额") FROM "sales"'), fenced("SELECT 300")],
+        [fenced('SELECT MIN("销售额") FROM "sales"'), fenced("SELECT 100")],
+    ):
+        llm = FakeLLM([[greedy, *others]])
+        with Session([sales], llm=llm, options=VOTE) as s:
+            a = s.ask("最高销售额是多少")
+        assert a.answer == ["300"] and a.sql == 'SELECT MAX("销售额") FROM "sales"', others
+        assert not any("queries" in n for n in a.notes)
+
+
+def test_a_sample_that_runs_replaces_a_failed_greedy_query_without_a_repair_call(sales: Path) -> None:
+    llm = FakeLLM(
+        [
+            [
+                fenced('SELECT "nope" FROM "sales"'),
+                fenced("DELETE FROM sales"),
+                fenced('SELECT MAX("销售额") FROM "sales"'),
+            ]
+        ]
+    )
+    with Session([sales], llm=llm, options=VOTE) as s:
+        a = s.ask("最高销售额是多少")
+    assert a.answer == ["300"] and llm.calls == 1 and len(a.attempts) == 1
+    assert any("the most likely one failed or found nothing (1 of 3" in n for n in a.notes)
+
+
+def test_with_no_sample_that_runs_the_greedy_query_is_repaired_as_before(sales: Path) -> None:
+    llm = FakeLLM(
+        [
+            [fenced('SELECT "nope" FROM "sales"'), fenced('SELECT "nix" FROM "sales"')],
+            fenced('SELECT MAX("销售额") FROM "sales"'),
+        ]
+    )
+    with Session([sales], llm=llm, options=VOTE) as s:
+        a = s.ask("最高销售额是多少")
+    assert a.answer == ["300"] and llm.calls == 2
+    assert "nope" in (a.attempts[0].error or "")
+
+
+def test_one_candidate_is_the_default_and_means_no_vote(sales: Path) -> None:
+    assert AskOptions().candidates == 1
+    llm = FakeLLM(
+        [
+            [
+                fenced('SELECT MIN("销售额") FROM "sales"'),
+                fenced('SELECT MAX("销售额") FROM "sales"'),
+                fenced('SELECT MAX("销售额") FROM "sales"'),
+            ]
+        ]
+    )
+    with Session([sales], llm=llm) as s:
+        a = s.ask("最高销售额是多少")
+    assert a.answer == ["50"]
+
+
+def test_a_sum_of_a_text_column_is_read_as_its_count_before_the_guard(tmp_path: Path) -> None:
+    roads = tmp_path / "roads.csv"
+    roads.write_text(
+        "Location,Mile,Destinations\nWoodmont,0.0,I-68 west\nHancock,3.5,US 522 south\nHancock,3.7,Limestone Road\n",
+        encoding="utf-8",
+    )
+    llm = FakeLLM([fenced('SELECT SUM("Destinations") FROM "roads" WHERE "Location" = \'Hancock\'')])
+    with Session([roads], llm=llm) as s:
+        a = s.ask("what is the total number of destinations for the hancock location?")
+    assert a.error is None and a.answer == ["2"] and llm.calls == 1
+    assert a.sql is not None and 'COUNT("Destinations")' in a.sql
+    assert '"Destinations" is text, which has no sum; its cells were counted instead.' in a.notes

@@ -28,31 +28,24 @@ from tablepilot.engines.joins import join_lines
 from tablepilot.errors import BackendError, GuardError, QueryError, SandboxError, TablepilotError
 from tablepilot.knowledge import hooks as knowledge_hooks
 from tablepilot.knowledge.model import Knowledge
-from tablepilot.linking import ValueIndex, ValueLink, normalize
-from tablepilot.llm.base import LLM, Message
-from tablepilot.mending import Rerunner, checked, mend
+from tablepilot.linking import ValueIndex, ValueLink
+from tablepilot.llm.base import LLM, Completion, Message
+from tablepilot.mending import Rerunner, checked
 from tablepilot.method_choice import Method, choose_method
 from tablepilot.profile import TableProfile, describe_tables, profile_table
 from tablepilot.python_path import PythonRunner, ask_with_python
+from tablepilot.query_runner import QueryRunner
 from tablepilot.result_checks import (
     found_nothing,
     result_problem,
     value_of,
 )
 from tablepilot.sideways import named_labels, sideways_data, sideways_labels, sideways_name
-from tablepilot.sql.count_except import count_not_in
 from tablepilot.sql.extract import extract_sql
-from tablepilot.sql.foreign_functions import duckdb_functions
-from tablepilot.sql.join_conditions import mend_join_conditions
-from tablepilot.sql.key_names import names_on_keys
 from tablepilot.sql.lineage import passthrough_columns
 from tablepilot.sql.name_hints import close_columns, tables_in
-from tablepilot.sql.pattern_casts import patterns_on_text
-from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivot
-from tablepilot.sql.requalify import requalify_columns
-from tablepilot.sql.requote import requote
-from tablepilot.sql.subject_column import subject_for_missing
 from tablepilot.sql.ties import tie_probe, tied
+from tablepilot.voting import Candidate, answer_key, choose
 
 CANNOT_ANSWER = "CANNOT_ANSWER"
 #: when greedy decoding repeats a failed query, one sampled try at this temperature finds another
@@ -84,6 +77,12 @@ class AskOptions:
     explain: bool = False  # fill Answer.explanation (plain-language steps of the executed SQL)
     #: worked examples before the tables: as chat turns, as system text, or none (docs/accuracy.md)
     sql_examples: ExampleStyle = "turns"
+    #: queries the model writes for the first try, run and voted on (the greedy one and samples;
+    #: a backend that cannot sample cheaply writes only the greedy one). 1, no vote, is the
+    #: default: with the embedded 1.5B model four did not help and cost 7 s a question
+    #: (docs/accuracy.md, experiment 68)
+    candidates: int = 1
+    candidate_temperature: float = 0.7
 
 
 @dataclass(frozen=True)
@@ -255,17 +254,6 @@ def system_text(messages: Sequence[Message]) -> str:
     return "\n".join(m.content for m in messages if m.role == "system")
 
 
-def _named_in(links: Sequence[ValueLink], table: str, value: str) -> str | None:
-    """The one column of ``table`` whose cell ``value`` the question was linked to, if any."""
-    wanted = normalize(value)
-    columns = {
-        ln.column
-        for ln in links
-        if not ln.contains and ln.table.casefold() == table.casefold() and normalize(ln.value) == wanted
-    }
-    return columns.pop() if len(columns) == 1 else None
-
-
 def _link_hint(links: Sequence[ValueLink], question: str) -> str:
     """Cells the question mentions, as SQL conditions the model can copy.
 
@@ -371,19 +359,47 @@ def ask_question(
     rewrites: dict[str, list[str]] = {}  # a query the loop mended itself → the notes that say how
     last_error: TablepilotError | None = None
     temperature = 0.0
+    vote_note: str | None = None  # how the first query was chosen among several, when not greedy
     sideways_offered = False
     allowed, calls = options.max_attempts, 0
     runner = Rerunner(
         context.engine, table_names, options.max_rows, options.timeout_s, _rows_in_file_order(context)
+    )
+    queries = QueryRunner(
+        context.engine,
+        question,
+        links,
+        table_names,
+        known_names,
+        table_columns,
+        column_types,
+        runner,
+        knowledge=context.knowledge,
+        max_rows=options.max_rows,
+        timeout_s=options.timeout_s,
     )
 
     while calls < allowed:
         calls += 1
         say("writing SQL")
         try:
-            completion = llm.complete(
-                messages, temperature=temperature, max_tokens=options.max_tokens, stop=STOP
-            )
+            if calls == 1 and options.candidates > 1:
+                replies = llm.complete_many(
+                    messages,
+                    n=options.candidates,
+                    temperature=options.candidate_temperature,
+                    max_tokens=options.max_tokens,
+                    stop=STOP,
+                )
+                chosen, vote_note = _vote(replies, question, queries)
+                completion = replies[chosen]
+                for other in replies[:chosen] + replies[chosen + 1 :]:  # read and written all the same
+                    answer.prompt_tokens += other.prompt_tokens
+                    answer.completion_tokens += other.completion_tokens
+            else:
+                completion = llm.complete(
+                    messages, temperature=temperature, max_tokens=options.max_tokens, stop=STOP
+                )
         except TablepilotError as exc:
             last_error = exc
             answer.attempts.append(Attempt(sql=None, error=exc.message))
@@ -436,54 +452,12 @@ def ask_question(
             messages.pop()
             continue
         try:
-            if context.knowledge is not None:  # metric names → their exact expression
-                sql = knowledge_hooks.rewrite(context.knowledge, sql, known_names, context.engine.dialect)
-            if context.engine.dialect in ("duckdb", "postgres"):  # they read \' as the end of the text
-                sql = sql.replace("\\'", "''")  # 'year\'s best' (MySQL style) → 'year''s best'
-            mended = requote(sql, known_names)
-            if context.engine.dialect == "duckdb":  # SUBSTRING_INDEX, LOCATE…: MySQL's, not DuckDB's
-                mended = duckdb_functions(mended) or mended
-            # COUNT(*) EXCEPT ids: a count of the rows whose id is not among the others
-            mended = count_not_in(mended, table_columns, dialect=context.engine.dialect) or mended
-            if len(table_names) > 1:  # a column under the wrong joined table's alias
-                keys = getattr(context.engine, "foreign_keys", ())
-                dialect = context.engine.dialect
-                mended = (
-                    requalify_columns(mended, table_columns, dialect=dialect, foreign_keys=keys) or mended
-                )
-                # ON T3.x = T3.y: a cross product that runs without a word
-                mended = (
-                    mend_join_conditions(mended, table_columns, dialect=dialect, foreign_keys=keys) or mended
-                )
-            # "Date" LIKE '2008-12%': a pattern on a date or number means its written form
-            mended = patterns_on_text(mended, column_types, dialect=context.engine.dialect) or mended
-            keys = getattr(context.engine, "foreign_keys", ())
-            if keys:  # "campus" = 'San Jose State University' on an id column: the id of that campus
-                named = functools.partial(_named_in, links)
-                mended = (
-                    names_on_keys(mended, column_types, keys, named, dialect=context.engine.dialect) or mended
-                )
-            # SELECT "Team" where the table has no such column: the noun of "which team", read
-            # as the table's row names
-            subject = subject_for_missing(
-                mended, question, table_columns, column_types, dialect=context.engine.dialect
-            )
-            pre_notes = []
-            if subject is not None:
-                mended = subject[0]
-                pre_notes.append(
-                    f"The table has no column {quote_ident(subject[1])}; answered with "
-                    f"{quote_ident(subject[2])}, its first text column, which names the rows."
-                )
-            safe_sql = checked(mended, context.engine.dialect, table_names)
-            if context.engine.dialect == "duckdb" and is_dynamic_pivot(safe_sql):
-                lookup = functools.partial(_lookup, context.engine, options.timeout_s)
-                safe_sql = checked(static_pivot(safe_sql, lookup), "duckdb", table_names)
             say("running")
-            result = context.engine.execute(safe_sql, max_rows=options.max_rows, timeout_s=options.timeout_s)
-            safe_sql, result, mend_notes = mend(question, safe_sql, result, links, runner)
-            if pre_notes or mend_notes:
-                rewrites[safe_sql] = [*pre_notes, *mend_notes]
+            safe_sql, result, notes_now = queries.run(sql)
+            if calls == 1 and vote_note is not None:
+                notes_now = [*notes_now, vote_note]
+            if notes_now:
+                rewrites[safe_sql] = notes_now
         except (GuardError, QueryError) as exc:
             last_error = exc
             answer.attempts.append(Attempt(sql=sql, error=exc.message))
@@ -570,6 +544,36 @@ def ask_question(
     return _failed(answer, err, started)
 
 
+def _vote(replies: Sequence[Completion], question: str, queries: QueryRunner) -> tuple[int, str | None]:
+    """Which reply's query to go on with (``voting.choose``), and a note when it is not the greedy one."""
+    candidates = []
+    for reply in replies:
+        sql = extract_sql(reply.text + ("\n```" if "```" in reply.text else ""))
+        key = None
+        if sql is not None and CANNOT_ANSWER not in sql:
+            try:
+                safe_sql, result, _ = queries.run(sql)
+            except (GuardError, QueryError):
+                pass
+            else:
+                if not found_nothing(question, safe_sql, result):
+                    key = answer_key(question, result)
+        candidates.append(Candidate(key))
+    chosen = choose(candidates)
+    if chosen == 0:
+        return 0, None
+    agreeing = sum(1 for c in candidates if c.key is not None and c.key == candidates[chosen].key)
+    why = (
+        "the most likely one failed or found nothing"
+        if candidates[0].key is None
+        else "more of them agreed on its answer than on the most likely query's"
+    )
+    return chosen, (
+        f"The model wrote {len(replies)} queries for this question; this one was kept because {why} "
+        f"({agreeing} of {len(replies)} found this answer)."
+    )
+
+
 def _failed(answer: Answer, err: TablepilotError, started: float) -> Answer:
     answer.error = err.to_dict()
     answer.text = err.message
@@ -630,10 +634,6 @@ def _rows_in_file_order(context: DataContext) -> bool:
         and not getattr(context.engine, "foreign_keys", ())
         and len({t.source for t in context.tables}) == 1
     )
-
-
-def _lookup(engine: Engine, timeout_s: float, sql: str) -> list[list[object]]:
-    return engine.execute(sql, max_rows=MAX_PIVOT_VALUES + 1, timeout_s=timeout_s).rows
 
 
 _NAME_ERRORS = ("not found", "does not exist", "does not have a column", "unknown_table", "Binder Error")

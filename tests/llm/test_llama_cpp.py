@@ -161,7 +161,11 @@ def test_saved_prompt_start_is_restored_and_gives_the_same_reply(
 
     examples = "\n".join(f"-- example {i}: SELECT region FROM sales" for i in range(40))
     start = [SYSTEM, Message("user", examples), Message("assistant", "ok"), Message("system", "Tables:\n")]
-    messages = [*start[:-1], Message("system", "Tables:\n" + SCHEMA), Message("user", "How many rows are there?")]
+    messages = [
+        *start[:-1],
+        Message("system", "Tables:\n" + SCHEMA),
+        Message("user", "How many rows are there?"),
+    ]
     llama = llm.load()
     llama.reset()
     t0 = time.perf_counter()
@@ -187,3 +191,30 @@ def test_saved_prompt_start_is_restored_and_gives_the_same_reply(
     llama.reset()
     assert prefix_state.prime(llama, llm.path, llm.n_ctx, start, blocked / "kv") == "computed"
     assert llm.complete(messages, max_tokens=40).text == fresh
+
+
+@pytest.mark.slow
+def test_candidates_decoded_together(llm: backend.LlamaCppLLM) -> None:
+    """The greedy reply of a batch is the plain greedy reply; the samples differ from it and end
+    properly; and the KV cache afterwards gives the same greedy reply again."""
+    messages = ask("Which region has the highest total amount in 2024?")
+    plain = llm.complete(messages, max_tokens=80, stop=["\n```"])
+    many = llm.complete_many(messages, n=4, temperature=1.0, max_tokens=80, stop=["\n```"])
+    assert many[0].text == plain.text
+    assert (
+        many[0].prompt_tokens == plain.prompt_tokens and many[0].completion_tokens == plain.completion_tokens
+    )
+    assert 1 <= len(many) <= 4  # rambling samples are left out
+    assert all("\n```" not in c.text and c.completion_tokens > 0 for c in many)
+    assert len({c.text for c in many}) > 1  # at temperature 1 four replies are not all alike
+    assert llm.complete(messages, max_tokens=80, stop=["\n```"]).text == plain.text
+    again = llm.complete_many(messages, n=4, temperature=1.0, max_tokens=80, stop=["\n```"])
+    assert [c.text for c in again] == [c.text for c in many]  # seeded: reproducible
+
+
+@pytest.mark.slow
+def test_one_candidate_is_the_plain_reply(llm: backend.LlamaCppLLM) -> None:
+    messages = ask("How many rows are there?")
+    assert [c.text for c in llm.complete_many(messages, n=1, temperature=0.7, max_tokens=40)] == [
+        llm.complete(messages, max_tokens=40).text
+    ]

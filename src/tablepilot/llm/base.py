@@ -39,6 +39,22 @@ class LLM(ABC):
     ) -> Completion:
         """Return the assistant's reply to ``messages``; greedy when ``temperature`` is 0."""
 
+    def complete_many(
+        self,
+        messages: Sequence[Message],
+        *,
+        n: int,
+        temperature: float,
+        max_tokens: int = 512,
+        stop: Sequence[str] | None = None,
+    ) -> list[Completion]:
+        """The greedy reply first, then up to ``n - 1`` sampled ones at ``temperature``.
+
+        Backends that cannot sample cheaply return only the greedy reply; callers must not rely on
+        getting more.
+        """
+        return [self.complete(messages, temperature=0.0, max_tokens=max_tokens, stop=stop)]
+
     def prime(self, opening: Sequence[Message]) -> None:
         """Prepare for prompts that open with ``opening``, whose last message the real prompts
         continue (a local model restores or computes its KV cache); a no-op for remote backends."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from tablepilot.errors import BackendError, ConfigError
 from tablepilot.llm.base import LLM, Completion, Message
+from tablepilot.llm.llama_batch import decode_together, widen
 
 DEFAULT_N_CTX = 4096
 DEFAULT_RAM_CACHE_MB = 0
@@ -109,6 +110,14 @@ class LlamaCppLLM(LLM):
                 hint="the file may be damaged or not a GGUF model; reinstall it with `tablepilot model install`",
                 path=str(self.path),
             ) from exc
+        try:
+            widen(llama)  # room for the greedy reply and samples decoded side by side
+        except (ValueError, RuntimeError) as exc:
+            raise BackendError(
+                f"llama.cpp could not make a context for {self.path}: {exc}",
+                hint="free some memory, or set a smaller context",
+                path=str(self.path),
+            ) from exc
         if self.ram_cache_mb > 0:
             llama.set_cache(_lean_ram_cache(llama_cpp, self.ram_cache_mb << 20))
         return llama
@@ -124,7 +133,8 @@ class LlamaCppLLM(LLM):
             except (ValueError, RuntimeError) as exc:  # never worse than not priming
                 llama.reset()
                 raise BackendError(
-                    f"llama.cpp could not read the prompt start: {exc}", hint="retry; if it persists, reinstall the model"
+                    f"llama.cpp could not read the prompt start: {exc}",
+                    hint="retry; if it persists, reinstall the model",
                 ) from exc
 
     def complete(
@@ -164,6 +174,47 @@ class LlamaCppLLM(LLM):
             prompt_tokens=int(usage.get("prompt_tokens", 0)),
             completion_tokens=int(usage.get("completion_tokens", 0)),
         )
+
+    def complete_many(
+        self,
+        messages: Sequence[Message],
+        *,
+        n: int,
+        temperature: float,
+        max_tokens: int = 512,
+        stop: Sequence[str] | None = None,
+    ) -> list[Completion]:
+        """The greedy reply and ``n - 1`` samples in one batch (``llama_batch``); samples cut off for
+        running on well past the greedy reply are left out."""
+        from tablepilot.llm import prefix_state
+
+        with _LOCK:
+            llama = self.load()
+            tokens = prefix_state.chat_tokens(llama, messages) if n > 1 else None
+            if tokens is None:  # one reply wanted, or a chat format we cannot render ourselves
+                return super().complete_many(
+                    messages, n=n, temperature=temperature, max_tokens=max_tokens, stop=stop
+                )
+            if len(tokens) + max_tokens > self.n_ctx:
+                raise BackendError(
+                    f"the prompt ({len(tokens)} tokens) does not fit the model's context window of "
+                    f"{self.n_ctx} tokens",
+                    hint="ask about fewer tables or columns, or use a server model with a larger context",
+                    n_ctx=self.n_ctx,
+                )
+            try:
+                replies = decode_together(
+                    llama, tokens, n=n, temperature=temperature, max_tokens=max_tokens, stop=stop or ()
+                )
+            except RuntimeError as exc:
+                llama.reset()
+                raise BackendError(
+                    f"llama.cpp failed: {exc}", hint="retry; if it persists, reinstall the model"
+                ) from exc
+        first, *others = replies
+        out = [Completion(text=first.text, prompt_tokens=len(tokens), completion_tokens=first.tokens)]
+        out += [Completion(text=r.text, completion_tokens=r.tokens) for r in others if r.finished]
+        return out
 
 
 def _lean_ram_cache(llama_cpp: Any, capacity_bytes: int) -> Any:

@@ -22,25 +22,46 @@ import numpy as np
 
 from tablepilot import settings
 from tablepilot.llm.base import Message
+from tablepilot.llm.llama_batch import MAX_SEQUENCES
 
 _MAGIC = b"TPKV2\n"
 SENTINEL = "\u2063TABLEPILOT-PREFIX-END\u2063"
 
 
-def prefix_tokens(llama: Any, opening: Sequence[Message]) -> list[int]:
-    """The tokens every chat prompt that opens with ``opening`` (its last message continued) begins with."""
+def _formatter(llama: Any) -> Any:
+    """The formatter ``create_chat_completion`` uses for a model's own chat template; None without one."""
     from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
     template = llama.metadata.get("tokenizer.chat_template")
     if not template:
-        return []
+        return None
     eos, bos = llama.token_eos(), llama.token_bos()
-    formatter = Jinja2ChatFormatter(
+    return Jinja2ChatFormatter(
         template=template,
         eos_token=llama._model.token_get_text(eos) if eos != -1 else "",
         bos_token=llama._model.token_get_text(bos) if bos != -1 else "",
         stop_token_ids=[eos],
     )
+
+
+def chat_tokens(llama: Any, messages: Sequence[Message]) -> list[int] | None:
+    """The prompt tokens ``create_chat_completion`` would read for ``messages`` (its chat template
+    rendered the same way); None when the model has no template of its own."""
+    formatter = _formatter(llama)
+    if formatter is None or getattr(llama, "chat_format", None) != "chat_template.default":
+        return None
+    result = formatter(messages=[{"role": m.role, "content": m.content} for m in messages])
+    tokens: list[int] = llama.tokenize(
+        result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True
+    )
+    return tokens
+
+
+def prefix_tokens(llama: Any, opening: Sequence[Message]) -> list[int]:
+    """The tokens every chat prompt that opens with ``opening`` (its last message continued) begins with."""
+    formatter = _formatter(llama)
+    if formatter is None:
+        return []
     if not opening:
         return []
     *whole, last = opening
@@ -56,7 +77,9 @@ def prefix_tokens(llama: Any, opening: Sequence[Message]) -> list[int]:
 
 def cache_file(model_path: Path, n_ctx: int, tokens: Sequence[int], directory: Path | None = None) -> Path:
     stat = model_path.stat()
-    h = hashlib.sha256(f"{model_path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{n_ctx}|".encode())
+    # the context's shape is part of the key: a state saved from another one may not restore
+    shape = f"{n_ctx}|seq{MAX_SEQUENCES}"
+    h = hashlib.sha256(f"{model_path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{shape}|".encode())
     h.update(np.asarray(tokens, dtype=np.int32).tobytes())
     import llama_cpp
 
