@@ -297,3 +297,17 @@ def test_the_same_value_as_a_named_row_leaves_that_row_out() -> None:
         mend("which schools left when fenton did, fenton included?", sql, ran(runner, sql), [], runner)[2]
         == []
     )
+
+
+def test_a_day_pinned_for_a_year_the_question_names_is_the_whole_year() -> None:
+    engine = DuckDBEngine()
+    dates = ["January 4, 2007", "March 3, 2007", "June 9, 2007", "August 1, 2007", "May 5, 2008"]
+    engine.register_arrow("matches", pa.table({"Date": dates, "Opponent": list("ABCDE")}), infer_types=True)
+    runner = Rerunner(engine, ["matches"], max_rows=100, timeout_s=10, file_order=True)
+    sql = 'SELECT COUNT(*) FROM "matches" WHERE "Date" = \'2007-01-04\''
+    mended, result, notes = mend("how many matches were in 2007?", sql, ran(runner, sql), [], runner)
+    assert result.rows == [[4]] and 'EXTRACT(YEAR FROM "Date") = 2007' in mended
+    assert notes == [
+        "The question names no day: tested the year or month of the date, not \"Date\" = '2007-01-04'."
+    ]
+    assert mend("how many matches were on january 4, 2007?", sql, ran(runner, sql), [], runner)[2] == []

@@ -37,6 +37,7 @@ from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_ne
 from tablepilot.sql.bounds import asked_bound, bounded
 from tablepilot.sql.calendar_order import file_order_direction, ordered_by_rowid, ordered_key
 from tablepilot.sql.clauses import first_row_only, ordered_one_way
+from tablepilot.sql.date_granularity import coarser_dates
 from tablepilot.sql.empty_keys import without_empty_keys
 from tablepilot.sql.group_counts import groups_counted
 from tablepilot.sql.group_totals import asks_total, summed_per_group
@@ -127,6 +128,11 @@ class Rerunner:
                 ):
                     return c.name
         return None
+
+    def column_types(self, sql: str) -> dict[str, dict[str, str]]:
+        """Table → column → type name, for the tables the guard allows that ``sql`` reads."""
+        read = self._read_by(sql)
+        return {t.name: {c.name: c.type for c in t.columns} for t in self.engine.tables() if t.name in read}
 
     def read_values(self, sql: str, column: str) -> list[str] | None:
         """:meth:`values` of ``column`` in the first table ``sql`` reads that has it."""
@@ -363,6 +369,18 @@ def month_names(
     return None if rerun is None else (*rerun, "Wrote the month number as the month's name.")
 
 
+def date_grain(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "How many matches were in 2007?" answered with one day of 2007 pinned: the whole year."""
+    dialect = runner.engine.dialect
+    mended = coarser_dates(question, sql, runner.column_types(sql), dialect=dialect)
+    rerun = _found(question, runner.run(mended[0] if mended else None))
+    if mended is None or rerun is None:
+        return None
+    return *rerun, f"The question names no day: tested the year or month of the date, not {mended[1]}."
+
+
 def others_than_named(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
@@ -481,6 +499,7 @@ REWRITES: tuple[Rewrite, ...] = (
     skip_empty_keys,
     calendar_order,
     month_names,
+    date_grain,
     others_than_named,
     two_row_difference,
     absolute_difference,  # after the two rows' difference is taken
