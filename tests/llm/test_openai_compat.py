@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 
@@ -150,3 +151,30 @@ def test_exhausted_script_surfaces_as_server_error() -> None:
         llm.complete(MESSAGES)
         with pytest.raises(BackendError, match="no replies left"):
             llm.complete(MESSAGES)
+
+
+def test_candidates_are_the_greedy_reply_then_one_request_for_the_samples() -> None:
+    samples = json.dumps(
+        {
+            "choices": [{"message": {"content": "SELECT 2"}}, {"message": {"content": "SELECT 3"}}],
+            "usage": {"prompt_tokens": 40, "completion_tokens": 9},
+        }
+    )
+    with ScriptedOpenAIServer(["SELECT 1", Reply(body=samples)]) as server:
+        out = OpenAICompatLLM(server.base_url, model="m").complete_many(MESSAGES, n=3, temperature=0.7)
+    assert [c.text for c in out] == ["SELECT 1", "SELECT 2", "SELECT 3"]
+    assert [c.completion_tokens for c in out] == [7, 9, 0]  # usage is per response
+    greedy, sampled = (r.json for r in server.chat_requests)
+    assert greedy["temperature"] == 0.0 and "n" not in greedy
+    assert (sampled["temperature"], sampled["n"], sampled["seed"]) == (0.7, 2, 0)
+
+
+def test_a_failed_sample_request_leaves_the_greedy_reply() -> None:
+    with ScriptedOpenAIServer(
+        ["SELECT 1", Reply(status=400, body='{"error": "n is not supported"}')]
+    ) as server:
+        out = OpenAICompatLLM(server.base_url, model="m").complete_many(MESSAGES, n=4, temperature=0.7)
+    assert [c.text for c in out] == ["SELECT 1"] and len(server.chat_requests) == 2
+    with ScriptedOpenAIServer(["SELECT 1"]) as server:
+        one = OpenAICompatLLM(server.base_url, model="m").complete_many(MESSAGES, n=1, temperature=0.7)
+    assert [c.text for c in one] == ["SELECT 1"] and len(server.chat_requests) == 1

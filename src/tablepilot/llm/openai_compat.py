@@ -46,6 +46,33 @@ class OpenAICompatLLM(LLM):
         max_tokens: int = 512,
         stop: Sequence[str] | None = None,
     ) -> Completion:
+        data = self._request("POST", "/chat/completions", self._body(messages, temperature, max_tokens, stop))
+        return self._replies(data)[0]
+
+    def complete_many(
+        self,
+        messages: Sequence[Message],
+        *,
+        n: int,
+        temperature: float,
+        max_tokens: int = 512,
+        stop: Sequence[str] | None = None,
+    ) -> list[Completion]:
+        """The greedy reply, then one request for ``n - 1`` samples (``n`` and ``seed``, as vLLM and
+        OpenAI take them). A server that ignores ``n`` gives fewer; one that fails the sampled
+        request gives none, since the greedy reply alone is a full answer."""
+        first = self.complete(messages, temperature=0.0, max_tokens=max_tokens, stop=stop)
+        if n <= 1:
+            return [first]
+        body = {**self._body(messages, temperature, max_tokens, stop), "n": n - 1, "seed": 0}
+        try:
+            return [first, *self._replies(self._request("POST", "/chat/completions", body))][:n]
+        except BackendError:
+            return [first]
+
+    def _body(
+        self, messages: Sequence[Message], temperature: float, max_tokens: int, stop: Sequence[str] | None
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {
             "model": self._model_name(),
             "messages": [{"role": m.role, "content": m.content} for m in messages],
@@ -54,7 +81,10 @@ class OpenAICompatLLM(LLM):
         }
         if stop:
             body["stop"] = list(stop)
-        data = self._request("POST", "/chat/completions", body)
+        return body
+
+    def _replies(self, data: dict[str, Any]) -> list[Completion]:
+        """Each choice's text; the usage (one per response) is counted on the first."""
         choices = data.get("choices")
         if not isinstance(choices, list) or not choices:
             raise BackendError(
@@ -62,18 +92,23 @@ class OpenAICompatLLM(LLM):
                 hint="the server accepted the request but produced nothing; check its logs and the model name",
                 url=self.base_url,
             )
-        first = choices[0] if isinstance(choices[0], dict) else {}
-        message = first.get("message") or {}
-        text = message.get("content") if isinstance(message, dict) else None
-        if text is None:
-            text = first.get("text")  # some servers answer in the legacy completions shape
         usage = data.get("usage")
         usage = usage if isinstance(usage, dict) else {}
-        return Completion(
-            text=text if isinstance(text, str) else "",
-            prompt_tokens=_int(usage.get("prompt_tokens")),
-            completion_tokens=_int(usage.get("completion_tokens")),
-        )
+        out = []
+        for i, choice in enumerate(choices):
+            choice = choice if isinstance(choice, dict) else {}
+            message = choice.get("message") or {}
+            text = message.get("content") if isinstance(message, dict) else None
+            if text is None:
+                text = choice.get("text")  # some servers answer in the legacy completions shape
+            out.append(
+                Completion(
+                    text=text if isinstance(text, str) else "",
+                    prompt_tokens=_int(usage.get("prompt_tokens")) if i == 0 else 0,
+                    completion_tokens=_int(usage.get("completion_tokens")) if i == 0 else 0,
+                )
+            )
+        return out
 
     def close(self) -> None:
         self._client.close()
