@@ -1215,3 +1215,20 @@ def test_a_sum_of_a_text_column_is_read_as_its_count_before_the_guard(tmp_path: 
     assert a.error is None and a.answer == ["2"] and llm.calls == 1
     assert a.sql is not None and 'COUNT("Destinations")' in a.sql
     assert '"Destinations" is text, which has no sum; its cells were counted instead.' in a.notes
+
+
+def test_a_filter_on_a_column_the_table_lacks_naming_the_asked_subject_is_left_out(tmp_path: Path) -> None:
+    films = tmp_path / "films.csv"
+    films.write_text(
+        "Year,Film,Banner\n1954,Ratha Paasam,Jupiter\n1959,Kalyana Parisu,Venus Pictures\n"
+        "1960,Meenda Sorgam,Venus Pictures\n",
+        encoding="utf-8",
+    )
+    sql = 'SELECT COUNT(*) FROM "films" WHERE "Banner" = \'Venus Pictures\' AND "Director" = \'C.V. Sridhar\''
+    llm = FakeLLM([fenced(sql)])
+    with Session([films], llm=llm) as s:
+        a = s.ask("how many movies did venus pictures produce for director c.v. sridhar?")
+    assert a.error is None and a.answer == ["2"] and llm.calls == 1
+    assert any(
+        "\"Director\" = 'C.V. Sridhar'" in n and "taking the table to be about it" in n for n in a.notes
+    )

@@ -18,6 +18,7 @@ from tablepilot.knowledge import hooks as knowledge_hooks
 from tablepilot.knowledge.model import Knowledge
 from tablepilot.linking import ValueLink, normalize
 from tablepilot.mending import Rerunner, checked, mend
+from tablepilot.sql.absent_filters import drop_absent_filters
 from tablepilot.sql.count_except import count_not_in
 from tablepilot.sql.date_literals import iso_date_literals
 from tablepilot.sql.foreign_functions import duckdb_functions
@@ -109,6 +110,14 @@ class QueryRunner:
             notes.append(
                 f"The table has no column {quote_ident(subject[1])}; answered with "
                 f"{quote_ident(subject[2])}, its first text column, which names the rows."
+            )
+        # "Director" = 'C.V. Sridhar' over a table of one director's films, which has no such column
+        absent = drop_absent_filters(mended, self.question, self.table_columns, dialect=dialect)
+        if absent is not None:
+            mended = absent[0]
+            notes.append(
+                f"The table has no column for {' or '.join(absent[1])}; the query was run without "
+                "that condition, taking the table to be about it."
             )
         safe_sql = checked(mended, dialect, self.table_names)
         if dialect == "duckdb" and is_dynamic_pivot(safe_sql):

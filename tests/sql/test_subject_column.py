@@ -28,6 +28,13 @@ def test_a_missing_noun_of_the_question_is_read_as_the_first_text_column() -> No
     )
 
 
+def test_a_missing_name_holding_a_word_of_the_question_is_read_the_same_way() -> None:
+    sql = 'SELECT "Hometown" FROM "medals" ORDER BY "Gold" ASC LIMIT 1'
+    mended = subject_for_missing(sql, "which town had the fewest golds?", COLUMNS, TYPES)
+    assert mended == ('SELECT "Nation" FROM "medals" ORDER BY "Gold" ASC LIMIT 1', "Hometown", "Nation")
+    assert subject_for_missing('SELECT "Hometown" FROM "medals"', "which one is it?", COLUMNS, TYPES) is None
+
+
 def test_other_outputs_and_subqueries_of_the_same_table_are_kept() -> None:
     sql = (
         'SELECT "Team", "Gold" - "Bronze" AS margin FROM "medals" '

@@ -4,7 +4,7 @@
 ``SELECT "Team" FROM …``, and "…was won in what year?" over ``Event | Gold | …`` (events named
 '1984 Winter Paralympics') ``SELECT "Year"``. The query cannot run, and a small model told so writes
 the same query again. When a one-table query selects (among its outputs) one word of the question
-that is no column of the table, it is read as the table's first text column, the names of its rows; the
+that is no column of the table (or a name holding one: "Hometown" for "which town"), it is read as the table's first text column, the names of its rows; the
 answer's notes say so.
 """
 
@@ -37,6 +37,16 @@ def _words(text: str) -> set[str]:
     return {w.casefold() for w in re.findall(r"\w+", text)}
 
 
+def _named_by(missing: str, question: str) -> bool:
+    """Whether the question uses every word of the missing name, or the name holds a word of the
+    question of four letters or more ("Hometown" for "which town")."""
+    words, asked = _words(missing), _words(question)
+    if not words:
+        return False
+    name = missing.casefold()
+    return words <= asked or any(len(w) >= 4 and w in name for w in asked)
+
+
 def subject_for_missing(
     sql: str,
     question: str,
@@ -61,7 +71,7 @@ def subject_for_missing(
         return None
     output = unknown[0]
     missing = output.name
-    if not _words(missing) or not _words(missing) <= _words(question):
+    if not _named_by(missing, question):
         return None
     if sum(1 for c in tree.find_all(exp.Column) if c.name.casefold() == missing.casefold()) != 1:
         return None  # also used in a filter or an order: more than a name for the rows
