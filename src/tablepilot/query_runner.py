@@ -24,6 +24,7 @@ from tablepilot.sql.date_literals import iso_date_literals
 from tablepilot.sql.foreign_functions import duckdb_functions
 from tablepilot.sql.join_conditions import mend_join_conditions
 from tablepilot.sql.key_names import names_on_keys
+from tablepilot.sql.misplaced_offset import offset_outside
 from tablepilot.sql.pattern_casts import patterns_on_text
 from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivot
 from tablepilot.sql.requalify import requalify_columns
@@ -82,6 +83,11 @@ class QueryRunner:
         read = numbers_from_text(mended, self.column_types, dialect=dialect)
         if read is not None:
             mended, notes = read
+        if dialect in (
+            "duckdb",
+            "postgres",
+        ):  # (SELECT "Rank" … WHERE "Name" = 'X' + 1): the + 1 is the rank's
+            mended = offset_outside(mended, dialect=dialect) or mended
         # "Date" = '23 October 2013' on a DATE column: the date in ISO form
         mended = iso_date_literals(mended, self.column_types, dialect=dialect) or mended
         # COUNT(*) EXCEPT ids: a count of the rows whose id is not among the others
