@@ -135,7 +135,8 @@ _UNIT_SPLIT = re.compile(r"[\s./]")
 _GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3}){1,4}(?:\.\d+)?")
 _PLAIN = re.compile(r"[+-]?(?:[1-9]\d{0,14}|0)(?:\.\d+)?")
 _PAREN_TAIL = re.compile(r"\s*\([^()]*\)\s*$")
-_MONTHS = {
+#: English month names and their abbreviations, casefolded → month number
+MONTHS = {
     "january": 1,
     "jan": 1,
     "february": 2,
@@ -251,7 +252,7 @@ def read_number(text: str | None) -> NumberReading | None:
             return None
         unit = um.group(1).strip()
         first = _UNIT_SPLIT.split(unit.casefold())[0]
-        if first in _MONTHS or unit[0] in "万亿千百" or first in {"to", "and", "or", "of", "x", "by"}:
+        if first in MONTHS or unit[0] in "万亿千百" or first in {"to", "and", "or", "of", "x", "by"}:
             return None
         if first in {"st", "nd", "rd", "th"} and unit != first:
             return None  # "1st Round" is a label, not the number 1
@@ -334,7 +335,7 @@ def _read_date(s: str) -> PartialDate | None:
             continue
         parts = m.groupdict()
         if parts.get("m") is not None:
-            month = _MONTHS.get(parts["m"].casefold())
+            month = MONTHS.get(parts["m"].casefold())
             if month is None:
                 continue
         else:

@@ -427,10 +427,8 @@ def ask_question(
                 break
             temperature = SAMPLED_RETRY_TEMPERATURE  # not fed back: reading it again costs as much
             continue
-        sql = extract_sql(completion.text + ("\n```" if "```" in completion.text else ""))
-        messages.append(
-            Message("assistant", completion.text.strip() + ("\n```" if "```" in completion.text else ""))
-        )
+        sql = extract_sql(_closed(completion.text))
+        messages.append(Message("assistant", _closed(completion.text.strip())))
         if sql is None:
             last_error = BackendError(
                 "the model replied without an SQL query",
@@ -544,11 +542,16 @@ def ask_question(
     return _failed(answer, err, started)
 
 
+def _closed(reply: str) -> str:
+    """The reply with the closing fence the stop sequence cut off put back."""
+    return reply + ("\n```" if "```" in reply else "")
+
+
 def _vote(replies: Sequence[Completion], question: str, queries: QueryRunner) -> tuple[int, str | None]:
     """Which reply's query to go on with (``voting.choose``), and a note when it is not the greedy one."""
     candidates = []
     for reply in replies:
-        sql = extract_sql(reply.text + ("\n```" if "```" in reply.text else ""))
+        sql = extract_sql(_closed(reply.text))
         key = None
         if sql is not None and CANNOT_ANSWER not in sql:
             try:

@@ -131,6 +131,11 @@ def is_numeric_type(type_name: str) -> bool:
     return _base(type_name) in _NUMERIC
 
 
+def is_date_type(type_name: str) -> bool:
+    """A date or timestamp column (not a bare TIME of day)."""
+    return type_name.upper().startswith(("DATE", "TIMESTAMP"))
+
+
 def table_infos_from_connection(con: duckdb.DuckDBPyConnection) -> list[TableInfo]:
     """TableInfo for every table and view in the connection's main schema (sorted by name)."""
     rows = con.execute(

@@ -12,13 +12,13 @@ so, since the table may not be about that thing after all.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 from sqlglot import exp
 
 from tablepilot.sql.clauses import conjuncts, parsed_scopes
 from tablepilot.sql.dialects import read_dialect
+from tablepilot.sql.subject_column import words
 
 _COMPARISONS = (exp.EQ, exp.Like, exp.ILike)
 
@@ -26,14 +26,10 @@ _COMPARISONS = (exp.EQ, exp.Like, exp.ILike)
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 
 
-def _words(text: str) -> set[str]:
-    return {w.casefold() for w in re.findall(r"\w+", text)}
-
-
 def _asked(question: str) -> set[str]:
     """The question's words, and the number of each ordinal among them ("first round": 1)."""
-    words = _words(question)
-    return words | {str(i + 1) for i, w in enumerate(_ORDINALS) if w in words}
+    found = words(question)
+    return found | {str(i + 1) for i, w in enumerate(_ORDINALS) if w in found}
 
 
 def drop_absent_filters(
@@ -84,8 +80,8 @@ def _droppable(where: exp.Where, known: set[str], asked: set[str]) -> list[exp.E
             continue
         if column.name.casefold() in known or not isinstance(value, exp.Literal):
             continue
-        words = _words(value.this)
-        if words and words <= asked:
+        named = words(value.this)
+        if named and named <= asked:
             out.append(condition)
     return out
 

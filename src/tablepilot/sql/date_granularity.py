@@ -15,28 +15,11 @@ from collections.abc import Mapping
 
 from sqlglot import exp
 
+from tablepilot.cells import MONTHS
+from tablepilot.profile import is_date_type
 from tablepilot.sql.clauses import column_type, parsed_scopes, table_of, typed_names
 from tablepilot.sql.dialects import read_dialect
 
-_MONTH_NAMES = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-_MONTHS = {
-    **{name: i + 1 for i, name in enumerate(_MONTH_NAMES)},
-    **{name[:3]: i + 1 for i, name in enumerate(_MONTH_NAMES) if name != "may"},
-    "sept": 9,
-}
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 
@@ -56,7 +39,7 @@ def asked_grain(question: str) -> tuple[set[int], set[int]] | None:
     years = {int(y) for y in re.findall(r"(?<![\d-])(1[5-9]\d\d|20\d\d)(?![\d-])", text)}
     months = set()
     for word in re.finditer(r"[a-z]+", text):
-        month = _MONTHS.get(word.group())
+        month = MONTHS.get(word.group())
         if month is None or (word.group() == "may" and not _beside_a_number(text, word)):
             continue  # "may" is far more often the verb
         after, before = text[word.end() :], text[: word.start()]
@@ -96,7 +79,7 @@ def coarser_dates(
                 continue
             match = _ISO.match(literal.this) if literal.is_string else None
             type_name = column_type(column, table_of(column, tables, known), known)
-            if match is None or type_name is None or not type_name.upper().startswith(("DATE", "TIMESTAMP")):
+            if match is None or type_name is None or not is_date_type(type_name):
                 continue
             year, month = int(match.group(1)), int(match.group(2))
             parts = []

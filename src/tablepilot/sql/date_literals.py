@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from sqlglot import exp
 
 from tablepilot.cells import parse_date
+from tablepilot.profile import is_date_type
 from tablepilot.sql.clauses import column_type, parsed_scopes, table_of, typed_names
 from tablepilot.sql.dialects import read_dialect
 
@@ -39,7 +40,7 @@ def iso_date_literals(
             if not isinstance(column, exp.Column):
                 continue
             type_name = column_type(column, table_of(column, tables, known), known)
-            if type_name is None or not type_name.upper().startswith(("DATE", "TIMESTAMP")):
+            if type_name is None or not is_date_type(type_name):
                 continue
             if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Literal):
                 month = _month_of(node.expression)

@@ -33,18 +33,19 @@ def _row_names(columns: Sequence[str], types: Mapping[str, str]) -> str | None:
     return None
 
 
-def _words(text: str) -> set[str]:
+def words(text: str) -> set[str]:
+    """The casefolded words of ``text``."""
     return {w.casefold() for w in re.findall(r"\w+", text)}
 
 
 def _named_by(missing: str, question: str) -> bool:
     """Whether the question uses every word of the missing name, or the name holds a word of the
     question of four letters or more ("Hometown" for "which town")."""
-    words, asked = _words(missing), _words(question)
-    if not words:
+    named, asked = words(missing), words(question)
+    if not named:
         return False
     name = missing.casefold()
-    return words <= asked or any(len(w) >= 4 and w in name for w in asked)
+    return named <= asked or any(len(w) >= 4 and w in name for w in asked)
 
 
 def subject_for_missing(
