@@ -7,7 +7,8 @@ import pytest
 
 from tablepilot.answer import ResultTable
 from tablepilot.engines.duckdb_engine import DuckDBEngine
-from tablepilot.mending import Rerunner, mend, respell_filters
+from tablepilot.linking import ValueLink
+from tablepilot.mending import Rerunner, drop_impossible_filters, keep_linked_filters, mend, respell_filters
 
 
 @pytest.fixture()
@@ -311,3 +312,33 @@ def test_a_day_pinned_for_a_year_the_question_names_is_the_whole_year() -> None:
         "The question names no day: tested the year or month of the date, not \"Date\" = '2007-01-04'."
     ]
     assert mend("how many matches were on january 4, 2007?", sql, ran(runner, sql), [], runner)[2] == []
+
+
+def test_a_filter_no_row_meets_even_alone_is_dropped_when_the_rest_finds_rows(runner: Rerunner) -> None:
+    sql = 'SELECT COUNT(*) FROM "teams" WHERE "Team" = \'Spain\' AND "Team" ILIKE \'%season%\' AND "Wins" = 5'
+    # each condition alone meets a row: nothing is impossible, the empty answer stands
+    assert drop_impossible_filters("how many wins did spain have?", sql, ran(runner, sql), [], runner) is None
+    sql = 'SELECT "Wins" FROM "teams" WHERE "Team" = \'Spain\' AND "Team" ILIKE \'%champions%\''
+    mended = drop_impossible_filters(
+        "how many wins did the spanish champions have?", sql, ran(runner, sql), [], runner
+    )
+    assert mended is not None
+    assert mended[0] == 'SELECT "Wins" FROM "teams" WHERE "Team" = \'Spain\'' and mended[1].rows == [[5]]
+    assert (
+        mended[2]
+        == "The query first found nothing; dropped \"Team\" ILIKE '%champions%', which no row meets."
+    )
+
+
+def test_only_the_filters_on_cells_the_question_names_are_kept_when_nothing_is_found(
+    runner: Rerunner,
+) -> None:
+    question = "how many wins did brazil have in their season?"
+    brazil = ValueLink("teams", "Team", "Brazil", 0.9, "brazil")
+    season = ValueLink("teams", "Team", "season", 0.5, "season", contains=True)
+    sql = 'SELECT "Wins" FROM "teams" WHERE "Team" = \'Brazil\' AND "Team" ILIKE \'%season%\''
+    mended = keep_linked_filters(question, sql, ran(runner, sql), [brazil, season], runner)
+    assert mended is not None and mended[1].rows == [[3]]
+    assert "dropped \"Team\" ILIKE '%season%', kept the values the question names" in mended[2]
+    # no whole cell named: nothing to keep, nothing is dropped
+    assert keep_linked_filters(question, sql, ran(runner, sql), [season], runner) is None

@@ -50,7 +50,13 @@ from tablepilot.sql.same_as import ASKS_OTHERS, without_named_row
 from tablepilot.sql.self_difference import split_difference
 from tablepilot.sql.text_filters import respelled
 from tablepilot.sql.top_ranks import ranks_up_to, top_count
-from tablepilot.sql.unasked_filters import without_repeats, without_unasked
+from tablepilot.sql.unasked_filters import (
+    alone_probes,
+    outer_text_filters,
+    without_conditions,
+    without_repeats,
+    without_unasked,
+)
 
 
 def checked(sql: str, dialect: str, tables: Sequence[str]) -> str:
@@ -279,6 +285,52 @@ def drop_repeated_filter(
     )
 
 
+def drop_impossible_filters(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """Found nothing: the query without its filters that no row meets even alone (a word of the
+    question put on a column that never holds it: ``"Notes" ILIKE '%cities%'``), when its other
+    conditions each find rows; the answer is then what the rest of the question asks."""
+    if not found_nothing(question, sql, result):
+        return None
+    dialect = runner.engine.dialect
+    impossible = []
+    for condition, probe in alone_probes(sql, dialect=dialect):
+        found = runner.run(probe)
+        if found is None:
+            return None
+        if not found[1].rows:
+            impossible.append(condition)
+    rerun = _found(question, runner.run(without_conditions(sql, impossible, dialect=dialect)))
+    if rerun is None:
+        return None
+    gone = ", ".join(impossible)
+    return *rerun, f"The query first found nothing; dropped {gone}, which no row meets."
+
+
+def keep_linked_filters(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """Found nothing: the query with only those of its text filters whose values are whole cells the
+    question names in that column (``"City" IN ('Aspero', 'Caral')``), without the ones that put a
+    word of the question on some other column (``"Notes" ILIKE '%cities%'``, a word inside a note)."""
+    if not found_nothing(question, sql, result):
+        return None
+    cells = {(ln.column.casefold(), normalize(ln.value)) for ln in links if not ln.contains}
+    linked: list[str] = []
+    unlinked: list[str] = []
+    for condition, column, texts in outer_text_filters(sql, dialect=runner.engine.dialect):
+        named = all((column.casefold(), normalize(t)) in cells for t in texts)
+        (linked if named else unlinked).append(condition)
+    if not linked or not unlinked:
+        return None
+    rerun = _found(question, runner.run(without_conditions(sql, unlinked, dialect=runner.engine.dialect)))
+    if rerun is None:
+        return None
+    gone = ", ".join(unlinked)
+    return *rerun, f"The query first found nothing; dropped {gone}, kept the values the question names."
+
+
 def sum_per_group(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
@@ -495,6 +547,8 @@ REWRITES: tuple[Rewrite, ...] = (
     next_row,
     drop_unasked_filters,
     drop_repeated_filter,
+    drop_impossible_filters,  # after the typos and the unasked or repeated values
+    keep_linked_filters,
     count_groups,
     skip_empty_keys,
     calendar_order,

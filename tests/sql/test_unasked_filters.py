@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tablepilot.sql.unasked_filters import without_repeats, without_unasked
+from tablepilot.sql.unasked_filters import (
+    alone_probes,
+    outer_text_filters,
+    without_conditions,
+    without_repeats,
+    without_unasked,
+)
 
 
 def asked_in(question: str) -> Callable[[str], bool]:
@@ -83,3 +89,45 @@ def test_a_value_put_on_two_columns_is_tried_without_each() -> None:
         ('SELECT COUNT(*) FROM "s" WHERE "Nation" = \'England\' AND "Points" > 15', "\"column_1\" = '15'"),
     ]
     assert without_repeats('SELECT * FROM "s" WHERE "a" = \'x\' AND "b" = \'y\'') == []
+
+
+def test_each_written_filter_of_the_outer_where_gets_a_probe_over_the_same_from() -> None:
+    sql = (
+        'SELECT DISTINCT "Country" FROM "t" AS a JOIN "u" AS b ON a."id" = b."id" '
+        "WHERE \"City\" IN ('Aspero', 'Caral') AND \"Notes\" ILIKE '%cities%' AND \"Year\" > 10 "
+        "ORDER BY 1 LIMIT 3"
+    )
+    assert alone_probes(sql) == [
+        (
+            "\"City\" IN ('Aspero', 'Caral')",
+            (
+                'SELECT 1 FROM "t" AS a JOIN "u" AS b ON a."id" = b."id" '
+                "WHERE \"City\" IN ('Aspero', 'Caral') LIMIT 1"
+            ),
+        ),
+        (
+            "\"Notes\" ILIKE '%cities%'",
+            'SELECT 1 FROM "t" AS a JOIN "u" AS b ON a."id" = b."id" WHERE "Notes" ILIKE \'%cities%\' LIMIT 1',
+        ),
+    ]
+    # one condition: dropping it would answer about the whole table
+    assert alone_probes('SELECT * FROM "t" WHERE "a" = \'x\'') == []
+    assert alone_probes("SELECT 1 WHERE 'a' = 'x' AND 1 = 1") == []
+
+
+def test_conditions_are_dropped_by_their_written_form_but_never_all() -> None:
+    sql = 'SELECT "n" FROM "t" WHERE "a" = \'x\' AND "b" ILIKE \'%y%\' ORDER BY "n"'
+    assert (
+        without_conditions(sql, ["\"b\" ILIKE '%y%'"]) == 'SELECT "n" FROM "t" WHERE "a" = \'x\' ORDER BY "n"'
+    )
+    assert without_conditions(sql, ["\"a\" = 'x'", "\"b\" ILIKE '%y%'"]) is None
+    assert without_conditions(sql, ["\"c\" = 'z'"]) is None
+
+
+def test_text_filters_are_listed_with_their_column_and_texts() -> None:
+    sql = 'SELECT "n" FROM "t" WHERE "a" IN (\'x\', \'y\') AND "b" ILIKE \'%z%\' AND "c" = 3 AND "d" > \'q\''
+    assert outer_text_filters(sql) == [
+        ("\"a\" IN ('x', 'y')", "a", ["x", "y"]),
+        ("\"b\" ILIKE '%z%'", "b", ["z"]),
+    ]
+    assert outer_text_filters('SELECT "n" FROM "t" WHERE "a" = \'x\'') == []

@@ -11,7 +11,7 @@ on two columns (``"Points" > 15 AND "column_1" = '15'``) is tried without each o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from sqlglot import exp
 
@@ -93,4 +93,72 @@ def without_repeats(sql: str, *, dialect: str = "duckdb") -> list[tuple[str, str
             target = list(variant.find_all(exp.Where))[w]
             target.set("this", exp.and_(*(c.copy() for j, c in enumerate(conjuncts(target)) if j != i)))
             out.append((variant.sql(dialect=write), conditions[i].sql(dialect=write)))
+    return out
+
+
+def alone_probes(sql: str, *, dialect: str = "duckdb") -> list[tuple[str, str]]:
+    """For each filter of the outer query's WHERE that compares a column with written values, when
+    that WHERE ANDs two or more conditions: the condition as written, and a query that finds
+    whether any row of the same FROM meets it alone. Empty when there is none or the query does
+    not parse.
+
+    ``"City" IN ('Aspero', 'Caral') AND "Notes" ILIKE '%cities%'`` finds nothing because no note
+    says "cities": a word of the question put on a column that never holds it. The probe tells such
+    a condition from one that only fails in combination, which is a real answer of nothing.
+    """
+    tree = parse_sql(sql, dialect)
+    if (
+        not isinstance(tree, exp.Select)
+        or not isinstance(tree.args.get("where"), exp.Where)
+        or not isinstance(tree.args.get("from_"), exp.From)
+    ):
+        return []
+    conditions = conjuncts(tree.args["where"])
+    if len(conditions) < 2:
+        return []
+    write = read_dialect(dialect)
+    out = []
+    for condition in conditions:
+        if not compared_literals(condition):
+            continue
+        probe = exp.select("1").from_(tree.args["from_"].this.copy()).where(condition.copy()).limit(1)
+        for join in tree.args.get("joins") or []:
+            probe.append("joins", join.copy())
+        out.append((condition.sql(dialect=write), probe.sql(dialect=write)))
+    return out
+
+
+def without_conditions(sql: str, dropped: Collection[str], *, dialect: str = "duckdb") -> str | None:
+    """``sql`` without the conditions of its outer WHERE written as in ``dropped`` (as
+    :func:`alone_probes` writes them); None when that would leave no condition, or drop none."""
+    tree = parse_sql(sql, dialect)
+    if not isinstance(tree, exp.Select) or not isinstance(tree.args.get("where"), exp.Where):
+        return None
+    write = read_dialect(dialect)
+    where = tree.args["where"]
+    conditions = conjuncts(where)
+    kept = [c for c in conditions if c.sql(dialect=write) not in dropped]
+    if not kept or len(kept) == len(conditions):
+        return None
+    where.set("this", exp.and_(*(c.copy() for c in kept)))
+    return tree.sql(dialect=write)
+
+
+def outer_text_filters(sql: str, *, dialect: str = "duckdb") -> list[tuple[str, str, list[str]]]:
+    """The outer query's top-level WHERE conditions that compare a column with written text, each
+    as (condition as written, column name, the texts without % wildcards); empty when that WHERE
+    has fewer than two conditions or the query does not parse."""
+    tree = parse_sql(sql, dialect)
+    if not isinstance(tree, exp.Select) or not isinstance(tree.args.get("where"), exp.Where):
+        return []
+    conditions = conjuncts(tree.args["where"])
+    if len(conditions) < 2:
+        return []
+    write = read_dialect(dialect)
+    out = []
+    for condition in conditions:
+        values = compared_literals(condition)
+        if values and all(v.is_string for v in values):
+            texts = [str(v.this).strip("%") for v in values]
+            out.append((condition.sql(dialect=write), condition.this.name, texts))
     return out
