@@ -8,7 +8,15 @@ import pytest
 from tablepilot.answer import ResultTable
 from tablepilot.engines.duckdb_engine import DuckDBEngine
 from tablepilot.linking import ValueLink
-from tablepilot.mending import Rerunner, drop_impossible_filters, keep_linked_filters, mend, respell_filters
+from tablepilot.mending import (
+    Rerunner,
+    drop_impossible_filters,
+    keep_linked_filters,
+    listed_position,
+    mend,
+    one_example,
+    respell_filters,
+)
 
 
 @pytest.fixture()
@@ -342,3 +350,61 @@ def test_only_the_filters_on_cells_the_question_names_are_kept_when_nothing_is_f
     assert "dropped \"Team\" ILIKE '%season%', kept the values the question names" in mended[2]
     # no whole cell named: nothing to keep, nothing is dropped
     assert keep_linked_filters(question, sql, ran(runner, sql), [season], runner) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "name a team that won more than two games.",
+        "what is one team with more than 2 wins?",
+        "举一个胜场超过2的队",
+    ],
+)
+def test_one_example_asked_is_the_first_row_found(runner: Rerunner, question: str) -> None:
+    sql = 'SELECT "Team" FROM "teams" WHERE "Wins" > 2'
+    mended = one_example(question, sql, ran(runner, sql), [], runner)
+    assert mended is not None
+    assert mended[0] == 'SELECT "Team" FROM "teams" WHERE "Wins" > 2 ORDER BY rowid LIMIT 1'
+    assert mended[1].rows == [["Brazil"]] and "first of the 4 rows" in mended[2]
+
+
+@pytest.mark.parametrize(
+    ("question", "sql"),
+    [
+        ("which teams won more than two games?", 'SELECT "Team" FROM "teams" WHERE "Wins" > 2'),
+        ("what is a total of wins over 2?", 'SELECT "Wins" FROM "teams" WHERE "Wins" > 2'),
+        ("name a team that won more than two games.", 'SELECT "Team", "Wins" FROM "teams" WHERE "Wins" > 2'),
+        ("name a team that won more than five games.", 'SELECT "Team" FROM "teams" WHERE "Wins" > 5'),
+    ],
+)
+def test_lists_asked_as_lists_or_of_several_columns_stay_whole(
+    runner: Rerunner, question: str, sql: str
+) -> None:
+    assert one_example(question, sql, ran(runner, sql), [], runner) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("which team is at the very top?", "Brazil"),
+        ("who is on top of the list?", "Brazil"),
+        ("表格第一行是哪个队？", "Brazil"),
+        ("which team is listed last?", "Week 50"),
+    ],
+)
+def test_the_top_of_the_table_is_its_first_row_not_the_largest_value(
+    runner: Rerunner, question: str, first: str
+) -> None:
+    sql = 'SELECT "Team" FROM "teams" ORDER BY "Wins" DESC LIMIT 1'  # Week 50 has the most wins
+    sql = sql if first == "Brazil" else 'SELECT "Team" FROM "teams" ORDER BY "Wins" ASC LIMIT 1'
+    mended = listed_position(question, sql, ran(runner, sql), [], runner)
+    assert mended is not None and mended[1].rows == [[first]]
+    assert "ORDER BY rowid" in mended[0] and "row order" in mended[2]
+
+
+@pytest.mark.parametrize(
+    "question", ["which team had the most wins?", "which song was at the top of the chart longest?"]
+)
+def test_a_top_that_is_a_rank_keeps_its_order(runner: Rerunner, question: str) -> None:
+    sql = 'SELECT "Team" FROM "teams" ORDER BY "Wins" DESC LIMIT 1'
+    assert listed_position(question, sql, ran(runner, sql), [], runner) is None

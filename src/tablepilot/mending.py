@@ -36,7 +36,7 @@ from tablepilot.row_order import neighbour_sql
 from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_negative_value
 from tablepilot.sql.bounds import asked_bound, bounded
 from tablepilot.sql.calendar_order import file_order_direction, ordered_by_rowid, ordered_key
-from tablepilot.sql.clauses import first_row_only, ordered_one_way
+from tablepilot.sql.clauses import first_row_only, ordered_by_file, ordered_one_way
 from tablepilot.sql.date_granularity import coarser_dates
 from tablepilot.sql.empty_keys import without_empty_keys
 from tablepilot.sql.group_counts import groups_counted
@@ -520,6 +520,59 @@ def first_of_compared(
     return *rerun, "The named rows came back in the order asked for; answered with the first (LIMIT 1)."
 
 
+#: "name a player that got no points", "what is one type…", "举一个…": any one of the rows will do
+_ONE_EXAMPLE = re.compile(
+    r"(?i)^\s*(?:name|tell me|give me|give|find|what(?:'s| is| was)|which(?: is| was)|who(?: is| was))"
+    r"\s+(?:a|an|one|any)\s+(?!(?:total|number|sum|count|average|amount|difference|percentage)\b)"
+    r"|举(?:出)?一个|任(?:意|举)一个|其中一个"
+)
+
+
+def one_example(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "Name a player that got no points" answered with every such player: the first of them in
+    the query's order, or else the file's (the others stay one query away)."""
+    if len(result.rows) < 2 or len(result.columns) != 1 or not _ONE_EXAMPLE.search(question):
+        return None
+    first = first_row_only(sql, runner.engine.dialect, file_order=runner.file_order)
+    rerun = _found(question, runner.run(first))
+    if rerun is None or len(rerun[1].rows) != 1:
+        return None
+    return *rerun, (
+        f"The question asks for one example; answered with the first of the {len(result.rows)} rows "
+        "found (LIMIT 1)."
+    )
+
+
+#: a place in the table itself, not a rank: "what year is at the very top?", "who is on top of the list?"
+_LISTED_TOP = re.compile(
+    r"(?i)\bat the very top\b|\btop of the (?:list|table|page)\b|\b(?:listed first|first listed)\b"
+    r"|表(?:格)?中?(?:的)?第一行|最上(?:面|方)"
+)
+_LISTED_BOTTOM = re.compile(
+    r"(?i)\bat the very bottom\b|\bbottom of the (?:list|table|page)\b|\b(?:listed last|last listed)\b"
+    r"|表(?:格)?中?(?:的)?最后一行|最下(?:面|方)"
+)
+
+
+def listed_position(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "What year is at the very top?" answered by the largest year: the top of the table is its
+    first row, so the same query ordered by the file's row order."""
+    if not runner.file_order or not result.rows:
+        return None
+    top, bottom = bool(_LISTED_TOP.search(question)), bool(_LISTED_BOTTOM.search(question))
+    if top == bottom:
+        return None
+    rerun = _found(question, runner.run(ordered_by_file(sql, bottom, runner.engine.dialect)))
+    if rerun is None or rerun[1].rows == result.rows:
+        return None
+    where = "bottom" if bottom else "top"
+    return *rerun, f"The question asks for the {where} of the table: ordered by the file's row order instead."
+
+
 def compared_direction(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
@@ -561,6 +614,8 @@ REWRITES: tuple[Rewrite, ...] = (
     sum_per_group,  # after the total rows' query is moved to the rows themselves
     first_of_compared,
     compared_direction,  # after the first of the named rows is the one picked
+    one_example,
+    listed_position,
 )
 
 

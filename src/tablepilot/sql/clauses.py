@@ -65,16 +65,38 @@ def _key_text(e: exp.Expr, dialect: object) -> str:
     return str(e.sql(dialect=dialect)).casefold()  # type: ignore[arg-type]
 
 
-def first_row_only(sql: str, dialect: str) -> str | None:
-    """An ordered query without a LIMIT, limited to its first row; None for any other query."""
+def first_row_only(sql: str, dialect: str, *, file_order: bool = False) -> str | None:
+    """An ordered query without a LIMIT, limited to its first row; with ``file_order`` an unordered
+    one too, ordered by the row number first (DuckDB's ``rowid``, the file's order). None for any
+    other query."""
+    tree = parse_sql(sql, dialect)
+    if not isinstance(tree, exp.Select) or tree.args.get("limit") is not None:
+        return None
+    if tree.args.get("order") is None:
+        if not file_order or tree.args.get("group") is not None or tree.args.get("distinct") is not None:
+            return None
+        tree = tree.order_by(exp.column("rowid"))
+    tree.set("limit", exp.Limit(expression=exp.Literal.number(1)))
+    return tree.sql(dialect=read_dialect(dialect))
+
+
+def ordered_by_file(sql: str, from_end: bool, dialect: str) -> str | None:
+    """A query that picks its first rows by an order (``ORDER BY x LIMIT n``) ordered by the row
+    number instead (DuckDB's ``rowid``: the file's order), from the end when ``from_end``; None
+    when it already is, or for any other shape (a grouped or distinct query has no row numbers)."""
     tree = parse_sql(sql, dialect)
     if (
         not isinstance(tree, exp.Select)
         or tree.args.get("order") is None
-        or tree.args.get("limit") is not None
+        or tree.args.get("limit") is None
+        or tree.args.get("group") is not None
+        or tree.args.get("distinct") is not None
     ):
         return None
-    tree.set("limit", exp.Limit(expression=exp.Literal.number(1)))
+    keys = tree.args["order"].expressions
+    if any(isinstance(k.this, exp.Column) and k.this.name.casefold() == "rowid" for k in keys):
+        return None
+    tree.set("order", exp.Order(expressions=[exp.Ordered(this=exp.column("rowid"), desc=from_end)]))
     return tree.sql(dialect=read_dialect(dialect))
 
 
