@@ -1232,3 +1232,27 @@ def test_a_filter_on_a_column_the_table_lacks_naming_the_asked_subject_is_left_o
     assert any(
         "\"Director\" = 'C.V. Sridhar'" in n and "taking the table to be about it" in n for n in a.notes
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("who is the only goal scorer from jamaica?", "only"),
+        ("which song is the only one from brazil?", "only"),
+        ("哪个是唯一的华南产品？", "only"),
+        ("who scored only 2 goals?", None),  # "only" bounds a number here
+        ("who scored the goals?", None),
+    ],
+)
+def test_several_rows_for_the_only_one_asked_are_sent_back(question: str, kind: str | None) -> None:
+    problem = result_problem(
+        question,
+        'SELECT "Name" FROM "players"',
+        ResultTable(["Name"], [["Nicholas Addlery"], ["Noah Delgado"]]),
+        [],
+        ValueIndex([], [], {}, None),
+        set(),
+    )
+    assert (problem.kind if problem is not None else None) == kind
+    if problem is not None:
+        assert "returned 2 rows" in problem.request and "leaves just one row" in problem.request

@@ -229,6 +229,14 @@ def _shape_problems(
                 "Select only the column that answers it.",
             )
         )
+    if _THE_ONLY.search(question) and not one_value_wanted(question) and len(result.rows) >= 2:
+        out.append(
+            Problem(
+                "only",
+                f"The question asks for the only one, but that query returned {len(result.rows)} rows. "
+                "Add the condition of the question that leaves just one row.",
+            )
+        )
     if one_value_wanted(question) and not each and len(result.rows) >= 3:
         out.append(
             Problem(
@@ -301,6 +309,8 @@ def _totals_problem(result: ResultTable, sql: str, dialect: str) -> Problem | No
 TOTALS_SUFFIX = "_totals"
 #: a query selecting this many columns for a one-part question copied the whole row (SELECT *)
 _MANY_COLUMNS = 4
+#: "who is the only goal scorer from jamaica?", "唯一一个…": one row is the answer
+_THE_ONLY = re.compile(r"(?i)\b(?:the|an?|is|was) only\b(?!\s+\d)|唯一")
 
 
 def _other_measure(
