@@ -87,3 +87,33 @@ def test_numbers_and_dates_and_other_parts_are_left_alone() -> None:
     ):
         assert numbers_from_text(sql, TYPES) is None, sql
     assert numbers_from_text('SELECT SUM("Destinations") FROM roads', TYPES, dialect="postgres") is None
+
+
+def test_a_text_column_compared_with_a_number_is_read_as_numbers_and_ordered_so(
+    db: duckdb.DuckDBPyConnection,
+) -> None:
+    db.execute('CREATE TABLE langs ("Language" VARCHAR, "Share" VARCHAR)')
+    db.execute(
+        "INSERT INTO langs VALUES ('Romanian', '9.5'), ('Polish', '12.3'), ('Other', '<0.01'), ('Czech', '1,002')"
+    )
+    types = {**TYPES, "langs": {"Language": "VARCHAR", "Share": "VARCHAR"}}
+    sql = 'SELECT "Language" FROM "langs" WHERE "Share" > 0.01 ORDER BY "Share" DESC'
+    with pytest.raises(duckdb.BinderException):
+        db.execute(sql)
+    read = numbers_from_text(sql, types)
+    assert read is not None
+    assert db.execute(read[0]).fetchall() == [("Czech",), ("Polish",), ("Romanian",)]  # 1,002 > 12.3 > 9.5
+    assert read[1] == ['"Share" is text; it was compared with 0.01 as the number in each cell.']
+
+
+def test_a_text_column_with_a_number_twin_is_compared_through_the_twin(db: duckdb.DuckDBPyConnection) -> None:
+    sql = 'SELECT COUNT(*) FROM "roads" WHERE "Time" <= 70'
+    with pytest.raises(duckdb.BinderException):
+        db.execute(sql)
+    read = numbers_from_text(sql, TYPES)
+    assert read is not None and read[0] == 'SELECT COUNT(*) FROM "roads" WHERE "Time_seconds" <= 70'
+    assert db.execute(read[0]).fetchall() == [(2,)]
+
+
+def test_text_compared_with_text_or_numbers_with_numbers_is_left_alone() -> None:
+    assert numbers_from_text('SELECT * FROM "roads" WHERE "Location" = \'5\' AND "Mile" > 3', TYPES) is None

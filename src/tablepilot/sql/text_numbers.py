@@ -9,7 +9,9 @@ office), so, before the guard:
   ``"Rank"``) sums the twin; without one it counts the cells: "the total number of destinations"
   over a column of road names is how many there are;
 - the year of a text column is its ``_year`` twin when there is one, else the four-digit year
-  written in the cell (NULL when none is).
+  written in the cell (NULL when none is);
+- a text column compared with a number (``"percentage (%)" > 0.01``, a binder error in DuckDB) is
+  its number twin, else each cell read as a number; its ORDER BY keys in that query too.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sqlglot import exp
+from sqlglot.optimizer.scope import Scope
 
 from tablepilot.data.names import quote_ident
 from tablepilot.profile import is_numeric_type
@@ -70,7 +73,83 @@ def numbers_from_text(
                 else:
                     node.replace(_written_year(column))
                     notes.append(f"{name} is text; its year was read as the year written in each cell.")
+        notes.extend(_compared_as_numbers(scope, tables, known, types))
     return (tree.sql(dialect=read_dialect(dialect)), notes) if notes else None
+
+
+_ORDER_COMPARISONS = (exp.GT, exp.GTE, exp.LT, exp.LTE, exp.EQ, exp.NEQ)
+
+
+def _compared_as_numbers(
+    scope: Scope,
+    tables: Mapping[str, str],
+    known: Mapping[str, Mapping[str, str]],
+    types: Mapping[str, Mapping[str, str]],
+) -> list[str]:
+    """Text columns compared with a number in ``scope`` (``"percentage (%)" > 0.01``, which DuckDB
+    refuses, or ``= 5``, which fails on the first cell that is no number), and ordered there too,
+    read as numbers: the number twin, else each cell as a number (NULL when it is none)."""
+    notes = []
+    done: set[tuple[str | None, str]] = set()
+    for node in list(scope.find_all(*_ORDER_COMPARISONS)):
+        pair = _column_and_number(node)
+        if pair is None:
+            continue
+        column, number = pair
+        table = table_of(column, tables, known)
+        type_name = column_type(column, table, known)
+        if type_name is None or not is_text_type(type_name):
+            continue
+        twin = _twin(column.name, _spelled(types, table), _NUMBER_TWINS)
+        column.replace(_renamed(column, twin) if twin is not None else _as_number(column))
+        key = (table, column.name.casefold())
+        if key not in done:
+            done.add(key)
+            _order_as_number(scope, column, twin, tables, known)
+            read = f"its numbers in {quote_ident(twin)}" if twin else "the number in each cell"
+            notes.append(f"{quote_ident(column.name)} is text; it was compared with {number} as {read}.")
+    return notes
+
+
+def _column_and_number(node: exp.Expr) -> tuple[exp.Column, str] | None:
+    """(the column, the number as written) of ``column <op> number`` either way round."""
+    for side, other in ((node.this, node.expression), (node.expression, node.this)):
+        value = other.this if isinstance(other, exp.Neg) else other
+        if isinstance(side, exp.Column) and isinstance(value, exp.Literal) and not value.is_string:
+            return side, other.sql()
+    return None
+
+
+def _order_as_number(
+    scope: Scope,
+    column: exp.Column,
+    twin: str | None,
+    tables: Mapping[str, str],
+    known: Mapping[str, Mapping[str, str]],
+) -> None:
+    """The ORDER BY keys of ``scope`` on the same column read the same way: the model that compared
+    it with a number meant its numbers' order, not the text's ('9.5' after '12.3')."""
+    select = scope.expression
+    order = select.args.get("order") if isinstance(select, exp.Select) else None
+    if order is None:
+        return
+    table = table_of(column, tables, known)
+    for key in order.expressions:
+        keyed = key.this
+        if (
+            isinstance(keyed, exp.Column)
+            and keyed.name.casefold() == column.name.casefold()
+            and table_of(keyed, tables, known) == table
+        ):
+            keyed.replace(_renamed(keyed, twin) if twin is not None else _as_number(keyed))
+
+
+def _as_number(column: exp.Column) -> exp.Expr:
+    """The cell read as a number, thousands commas dropped; NULL when it is none ('<0.01', 'n/a')."""
+    plain = exp.Anonymous(
+        this="replace", expressions=[column.copy(), exp.Literal.string(","), exp.Literal.string("")]
+    )
+    return exp.TryCast(this=plain, to=exp.DataType.build("DOUBLE"))
 
 
 def _year_of(node: exp.Expr) -> exp.Expr | None:
