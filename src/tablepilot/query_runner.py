@@ -25,6 +25,7 @@ from tablepilot.sql.foreign_functions import duckdb_functions
 from tablepilot.sql.join_conditions import mend_join_conditions
 from tablepilot.sql.key_names import names_on_keys
 from tablepilot.sql.misplaced_offset import offset_outside
+from tablepilot.sql.nested_aggregates import unnested_aggregates
 from tablepilot.sql.pattern_casts import patterns_on_text
 from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivot
 from tablepilot.sql.requalify import requalify_columns
@@ -88,6 +89,8 @@ class QueryRunner:
             "postgres",
         ):  # (SELECT "Rank" … WHERE "Name" = 'X' + 1): the + 1 is the rank's
             mended = offset_outside(mended, dialect=dialect) or mended
+        # MIN(COUNT(*)): the count of the one group, or the least count over the groups
+        mended = unnested_aggregates(mended, dialect=dialect) or mended
         # "Date" = '23 October 2013' on a DATE column: the date in ISO form
         mended = iso_date_literals(mended, self.column_types, dialect=dialect) or mended
         # COUNT(*) EXCEPT ids: a count of the rows whose id is not among the others
