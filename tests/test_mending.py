@@ -14,6 +14,7 @@ from tablepilot.mending import (
     keep_linked_filters,
     listed_position,
     mend,
+    named_of_repeated,
     one_example,
     respell_filters,
 )
@@ -408,3 +409,36 @@ def test_the_top_of_the_table_is_its_first_row_not_the_largest_value(
 def test_a_top_that_is_a_rank_keeps_its_order(runner: Rerunner, question: str) -> None:
     sql = 'SELECT "Team" FROM "teams" ORDER BY "Wins" DESC LIMIT 1'
     assert listed_position(question, sql, ran(runner, sql), [], runner) is None
+
+
+@pytest.fixture()
+def books() -> Rerunner:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "books",
+        pa.table(
+            {
+                "Title": ["A", "B", "C", "D"],
+                "Developer": ["Beam", "Melbourne House", "Beam", "Melbourne House"],
+                "Publisher": ["Melbourne House", "Melbourne House", "Melbourne House", "Ocean"],
+            }
+        ),
+    )
+    return Rerunner(engine, ["books"], max_rows=100, timeout_s=10, file_order=True)
+
+
+def test_a_value_on_two_columns_stays_on_the_one_the_question_names(books: Rerunner) -> None:
+    sql = 'SELECT COUNT(*) FROM "books" WHERE "Developer" = \'Melbourne House\' AND "Publisher" = \'Melbourne House\''
+    mended = named_of_repeated("how many titles did melbourne house publish", sql, ran(books, sql), [], books)
+    assert mended is not None and mended[1].rows == [[3]]
+    assert mended[0] == 'SELECT COUNT(*) FROM "books" WHERE "Publisher" = \'Melbourne House\''
+    assert mended[2].startswith("Dropped \"Developer\" = 'Melbourne House'")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how many titles did melbourne house both develop and publish?", "how many titles has melbourne house?"],
+)
+def test_a_value_on_two_columns_both_or_neither_named_stays(books: Rerunner, question: str) -> None:
+    sql = 'SELECT COUNT(*) FROM "books" WHERE "Developer" = \'Melbourne House\' AND "Publisher" = \'Melbourne House\''
+    assert named_of_repeated(question, sql, ran(books, sql), [], books) is None

@@ -11,6 +11,7 @@ model's query missed; a note says what was changed, so the answer stays traceabl
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ from tablepilot.sql.top_ranks import ranks_up_to, top_count
 from tablepilot.sql.unasked_filters import (
     alone_probes,
     outer_text_filters,
+    repeats_by_column,
     without_conditions,
     without_repeats,
     without_unasked,
@@ -261,6 +263,36 @@ def drop_unasked_filters(
         return None
     gone = ", ".join(dropped[1])
     return *rerun, f"The query first found nothing; dropped {gone}, which the question does not mention."
+
+
+def named_of_repeated(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """One value put on two columns (``"Developer" = 'Melbourne House' AND "Publisher" = 'Melbourne
+    House'``) where the question names one of them ("how many titles did melbourne house
+    publish"): the query without the condition on the other. A question naming both ("written and
+    directed by") keeps both."""
+    asked = {w for w in re.findall(r"\w+", question.casefold()) if len(w) >= 3}
+    repeats = repeats_by_column(sql, dialect=runner.engine.dialect)
+    named = [_names_column(asked, column) for _, _, column in repeats]
+    if not any(named) or named.count(False) != 1:
+        return None
+    variant, dropped, _ = repeats[named.index(False)]
+    rerun = _found(question, runner.run(variant))
+    if rerun is None or rerun[1].rows == result.rows:
+        return None
+    return *rerun, f"Dropped {dropped}: the value is on a column the question names; this one it does not."
+
+
+def _names_column(asked: set[str], column: str) -> bool:
+    """Whether a word of the question is a word of ``column`` or shares its stem ("publish" and
+    "Publisher", "illustration" and "Illustrator", "win" and "Winner")."""
+    for word in re.findall(r"\w+", column.casefold()):
+        for w in asked:
+            common = len(os.path.commonprefix([w, word]))
+            if common >= 3 and (common in (len(w), len(word)) or common >= 5):
+                return True
+    return False
 
 
 def drop_repeated_filter(
@@ -599,6 +631,7 @@ REWRITES: tuple[Rewrite, ...] = (
     respell_filters,
     next_row,
     drop_unasked_filters,
+    named_of_repeated,  # before trying each of the repeated conditions blindly
     drop_repeated_filter,
     drop_impossible_filters,  # after the typos and the unasked or repeated values
     keep_linked_filters,

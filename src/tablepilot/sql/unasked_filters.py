@@ -78,6 +78,11 @@ def without_repeats(sql: str, *, dialect: str = "duckdb") -> list[tuple[str, str
     without that condition, and the condition as written: ``"Points" > 15 AND "column_1" = '15'``,
     ``"期初职务" = '董事兼总经理' AND "期末职务" = '董事兼总经理'`` — one value of the question
     put on two columns. Empty when there is none or the query does not parse."""
+    return [(variant, dropped) for variant, dropped, _ in repeats_by_column(sql, dialect=dialect)]
+
+
+def repeats_by_column(sql: str, *, dialect: str = "duckdb") -> list[tuple[str, str, str]]:
+    """:func:`without_repeats`, each with the name of the column the dropped condition compares."""
     tree = parse_sql(sql, dialect)
     if tree is None:
         return []
@@ -92,7 +97,9 @@ def without_repeats(sql: str, *, dialect: str = "duckdb") -> list[tuple[str, str
             variant = tree.copy()
             target = list(variant.find_all(exp.Where))[w]
             target.set("this", exp.and_(*(c.copy() for j, c in enumerate(conjuncts(target)) if j != i)))
-            out.append((variant.sql(dialect=write), conditions[i].sql(dialect=write)))
+            column = conditions[i].this
+            name = column.name if isinstance(column, exp.Column) else ""
+            out.append((variant.sql(dialect=write), conditions[i].sql(dialect=write), name))
     return out
 
 
