@@ -21,6 +21,7 @@ from tablepilot.mending import Rerunner, checked, mend
 from tablepilot.sql.absent_filters import drop_absent_filters
 from tablepilot.sql.count_except import count_not_in
 from tablepilot.sql.date_literals import iso_date_literals
+from tablepilot.sql.durations import seconds_as_asked
 from tablepilot.sql.foreign_functions import duckdb_functions
 from tablepilot.sql.join_conditions import mend_join_conditions
 from tablepilot.sql.key_names import names_on_keys
@@ -89,6 +90,11 @@ class QueryRunner:
             "postgres",
         ):  # (SELECT "Rank" … WHERE "Name" = 'X' + 1): the + 1 is the rank's
             mended = offset_outside(mended, dialect=dialect) or mended
+        # "under the 39 minute mark" as "Time_seconds" <= 2160: the question's own seconds
+        timed = seconds_as_asked(mended, self.question, dialect=dialect)
+        if timed is not None:
+            mended = timed[0]
+            notes.append(timed[1])
         # MIN(COUNT(*)): the count of the one group, or the least count over the groups
         mended = unnested_aggregates(mended, dialect=dialect) or mended
         # "Date" = '23 October 2013' on a DATE column: the date in ISO form
