@@ -333,11 +333,7 @@ def drop_impossible_filters(
             return None
         if not found[1].rows:
             impossible.append(condition)
-    rerun = _found(question, runner.run(without_conditions(sql, impossible, dialect=dialect)))
-    if rerun is None:
-        return None
-    gone = ", ".join(impossible)
-    return *rerun, f"The query first found nothing; dropped {gone}, which no row meets."
+    return _without(question, sql, impossible, runner, "which no row meets")
 
 
 def keep_linked_filters(
@@ -356,11 +352,17 @@ def keep_linked_filters(
         (linked if named else unlinked).append(condition)
     if not linked or not unlinked:
         return None
-    rerun = _found(question, runner.run(without_conditions(sql, unlinked, dialect=runner.engine.dialect)))
+    return _without(question, sql, unlinked, runner, "kept the values the question names")
+
+
+def _without(
+    question: str, sql: str, dropped: Sequence[str], runner: Rerunner, why: str
+) -> tuple[str, ResultTable, str] | None:
+    """The query that found nothing run without the ``dropped`` conditions, when that finds rows."""
+    rerun = _found(question, runner.run(without_conditions(sql, dropped, dialect=runner.engine.dialect)))
     if rerun is None:
         return None
-    gone = ", ".join(unlinked)
-    return *rerun, f"The query first found nothing; dropped {gone}, kept the values the question names."
+    return *rerun, f"The query first found nothing; dropped {', '.join(dropped)}, {why}."
 
 
 def sum_per_group(

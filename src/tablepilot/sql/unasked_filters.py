@@ -113,16 +113,10 @@ def alone_probes(sql: str, *, dialect: str = "duckdb") -> list[tuple[str, str]]:
     says "cities": a word of the question put on a column that never holds it. The probe tells such
     a condition from one that only fails in combination, which is a real answer of nothing.
     """
-    tree = parse_sql(sql, dialect)
-    if (
-        not isinstance(tree, exp.Select)
-        or not isinstance(tree.args.get("where"), exp.Where)
-        or not isinstance(tree.args.get("from_"), exp.From)
-    ):
+    outer = _outer_conditions(sql, dialect)
+    if outer is None or not isinstance(outer[0].args.get("from_"), exp.From):
         return []
-    conditions = conjuncts(tree.args["where"])
-    if len(conditions) < 2:
-        return []
+    tree, conditions = outer
     write = read_dialect(dialect)
     out = []
     for condition in conditions:
@@ -155,17 +149,24 @@ def outer_text_filters(sql: str, *, dialect: str = "duckdb") -> list[tuple[str, 
     """The outer query's top-level WHERE conditions that compare a column with written text, each
     as (condition as written, column name, the texts without % wildcards); empty when that WHERE
     has fewer than two conditions or the query does not parse."""
-    tree = parse_sql(sql, dialect)
-    if not isinstance(tree, exp.Select) or not isinstance(tree.args.get("where"), exp.Where):
-        return []
-    conditions = conjuncts(tree.args["where"])
-    if len(conditions) < 2:
+    outer = _outer_conditions(sql, dialect)
+    if outer is None:
         return []
     write = read_dialect(dialect)
     out = []
-    for condition in conditions:
+    for condition in outer[1]:
         values = compared_literals(condition)
         if values and all(v.is_string for v in values):
             texts = [str(v.this).strip("%") for v in values]
             out.append((condition.sql(dialect=write), condition.this.name, texts))
     return out
+
+
+def _outer_conditions(sql: str, dialect: str) -> tuple[exp.Select, list[exp.Expr]] | None:
+    """The parsed query and the conditions ANDed at the top of its outer WHERE, when there are two
+    or more (one condition alone is never dropped); None otherwise or when it does not parse."""
+    tree = parse_sql(sql, dialect)
+    if not isinstance(tree, exp.Select) or not isinstance(tree.args.get("where"), exp.Where):
+        return None
+    conditions = conjuncts(tree.args["where"])
+    return (tree, conditions) if len(conditions) >= 2 else None
