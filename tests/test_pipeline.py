@@ -1256,3 +1256,12 @@ def test_several_rows_for_the_only_one_asked_are_sent_back(question: str, kind: 
     assert (problem.kind if problem is not None else None) == kind
     if problem is not None:
         assert "returned 2 rows" in problem.request and "leaves just one row" in problem.request
+
+
+def test_an_aggregate_of_an_aggregate_is_read_before_the_guard_and_named(sales: Path) -> None:
+    llm = FakeLLM([fenced('SELECT MIN(COUNT(*)) FROM "sales" WHERE "地区" = \'华南\'')])
+    with Session([sales], llm=llm) as s:
+        a = s.ask("华南最少有几条记录？")
+    assert a.error is None and a.answer == ["2"] and len(a.attempts) == 1
+    assert a.sql == 'SELECT COUNT(*) FROM "sales" WHERE "地区" = \'华南\''
+    assert any("aggregate of an aggregate" in n for n in a.notes)

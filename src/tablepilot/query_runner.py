@@ -96,7 +96,13 @@ class QueryRunner:
             mended = timed[0]
             notes.append(timed[1])
         # MIN(COUNT(*)): the count of the one group, or the least count over the groups
-        mended = unnested_aggregates(mended, dialect=dialect) or mended
+        unnested = unnested_aggregates(mended, dialect=dialect)
+        if unnested is not None:
+            mended = unnested
+            notes.append(
+                "An aggregate of an aggregate cannot run; it was read as the one group's value, or "
+                "with GROUP BY as the aggregate over the groups."
+            )
         # "Date" = '23 October 2013' on a DATE column: the date in ISO form
         mended = iso_date_literals(mended, self.column_types, dialect=dialect) or mended
         # COUNT(*) EXCEPT ids: a count of the rows whose id is not among the others
