@@ -49,6 +49,7 @@ from tablepilot.sql.rank_extremes import best_rank_first
 from tablepilot.sql.retarget import rename_table, retarget_single_table
 from tablepilot.sql.same_as import ASKS_OTHERS, without_named_row
 from tablepilot.sql.self_difference import split_difference
+from tablepilot.sql.subject_column import words
 from tablepilot.sql.text_filters import respelled
 from tablepilot.sql.top_ranks import ranks_up_to, top_count
 from tablepilot.sql.unasked_filters import (
@@ -272,7 +273,7 @@ def named_of_repeated(
     House'``) where the question names one of them ("how many titles did melbourne house
     publish"): the query without the condition on the other. A question naming both ("written and
     directed by") keeps both."""
-    asked = {w for w in re.findall(r"\w+", question.casefold()) if len(w) >= 3}
+    asked = {w for w in words(question) if len(w) >= 3}
     repeats = repeats_by_column(sql, dialect=runner.engine.dialect)
     named = [_names_column(asked, column) for _, _, column in repeats]
     if not any(named) or named.count(False) != 1:
@@ -287,7 +288,7 @@ def named_of_repeated(
 def _names_column(asked: set[str], column: str) -> bool:
     """Whether a word of the question is a word of ``column`` or shares its stem ("publish" and
     "Publisher", "illustration" and "Illustrator", "win" and "Winner")."""
-    for word in re.findall(r"\w+", column.casefold()):
+    for word in words(column):
         for w in asked:
             common = len(os.path.commonprefix([w, word]))
             if common >= 3 and (common in (len(w), len(word)) or common >= 5):

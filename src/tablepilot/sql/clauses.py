@@ -41,6 +41,16 @@ def pinned_to_number(condition: exp.Expr, n: float) -> tuple[exp.Expr, exp.Liter
     return (left, right) if number is not None and number == n else None
 
 
+def column_and_number(node: exp.Expr) -> tuple[exp.Column, exp.Expr] | None:
+    """(the column, the number) of a comparison ``column <op> number`` written either way round;
+    the number is a literal, or a negated one (``-1``)."""
+    for side, other in ((node.this, node.expression), (node.expression, node.this)):
+        value = other.this if isinstance(other, exp.Neg) else other
+        if isinstance(side, exp.Column) and isinstance(value, exp.Literal) and not value.is_string:
+            return side, other
+    return None
+
+
 def conjuncts(where: exp.Where | exp.Having) -> list[exp.Expr]:
     """The conditions ANDed at the top of a WHERE or HAVING (one, when it is not an AND)."""
     condition = where.this

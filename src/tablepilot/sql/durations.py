@@ -15,6 +15,7 @@ import re
 
 from sqlglot import exp
 
+from tablepilot.sql.clauses import column_and_number
 from tablepilot.sql.dialects import parse_sql, read_dialect
 
 _AMOUNT = r"(an?|one|two|three|\d+(?:\.\d+)?)"
@@ -55,25 +56,23 @@ def seconds_as_asked(sql: str, question: str, *, dialect: str = "duckdb") -> tup
     tree = parse_sql(sql, dialect)
     if tree is None:
         return None
-    compared = []
-    for node in tree.find_all(*_COMPARISONS):
-        for side, other in ((node.this, node.expression), (node.expression, node.this)):
-            if (
-                isinstance(side, exp.Column)
-                and side.name.casefold().endswith("_seconds")
-                and isinstance(other, exp.Literal)
-                and not other.is_string
-            ):
-                compared.append((side, other))
+    compared = [
+        pair
+        for pair in map(column_and_number, tree.find_all(*_COMPARISONS))
+        if pair is not None
+        and isinstance(pair[1], exp.Literal)
+        and pair[0].name.casefold().endswith("_seconds")
+    ]
     if len(compared) != 1:
         return None
     column, literal = compared[0]
     if float(literal.this) == seconds:
         return None
     written = literal.this
-    literal.replace(exp.Literal.number(int(seconds) if seconds.is_integer() else seconds))
+    asked = int(seconds) if seconds.is_integer() else seconds
+    literal.replace(exp.Literal.number(asked))
     note = (
-        f"The question's duration is {int(seconds) if seconds.is_integer() else seconds} seconds; "
+        f"The question's duration is {asked} seconds; "
         f'"{column.name}" was compared with that, not with {written}.'
     )
     return tree.sql(dialect=read_dialect(dialect)), note

@@ -23,7 +23,7 @@ from sqlglot.optimizer.scope import Scope
 
 from tablepilot.data.names import quote_ident
 from tablepilot.profile import is_numeric_type
-from tablepilot.sql.clauses import column_type, parsed_scopes, table_of, typed_names
+from tablepilot.sql.clauses import column_and_number, column_type, parsed_scopes, table_of, typed_names
 from tablepilot.sql.dialects import read_dialect
 from tablepilot.sql.pattern_casts import is_text_type
 
@@ -92,7 +92,7 @@ def _compared_as_numbers(
     notes = []
     done: set[tuple[str | None, str]] = set()
     for node in list(scope.find_all(*_ORDER_COMPARISONS)):
-        pair = _column_and_number(node)
+        pair = column_and_number(node)
         if pair is None:
             continue
         column, number = pair
@@ -105,24 +105,18 @@ def _compared_as_numbers(
         key = (table, column.name.casefold())
         if key not in done:
             done.add(key)
-            _order_as_number(scope, column, twin, tables, known)
+            _order_as_number(scope, column, table, twin, tables, known)
             read = f"its numbers in {quote_ident(twin)}" if twin else "the number in each cell"
-            notes.append(f"{quote_ident(column.name)} is text; it was compared with {number} as {read}.")
+            notes.append(
+                f"{quote_ident(column.name)} is text; it was compared with {number.sql()} as {read}."
+            )
     return notes
-
-
-def _column_and_number(node: exp.Expr) -> tuple[exp.Column, str] | None:
-    """(the column, the number as written) of ``column <op> number`` either way round."""
-    for side, other in ((node.this, node.expression), (node.expression, node.this)):
-        value = other.this if isinstance(other, exp.Neg) else other
-        if isinstance(side, exp.Column) and isinstance(value, exp.Literal) and not value.is_string:
-            return side, other.sql()
-    return None
 
 
 def _order_as_number(
     scope: Scope,
     column: exp.Column,
+    table: str | None,
     twin: str | None,
     tables: Mapping[str, str],
     known: Mapping[str, Mapping[str, str]],
@@ -133,7 +127,6 @@ def _order_as_number(
     order = select.args.get("order") if isinstance(select, exp.Select) else None
     if order is None:
         return
-    table = table_of(column, tables, known)
     for key in order.expressions:
         keyed = key.this
         if (

@@ -132,16 +132,15 @@ def alone_probes(sql: str, *, dialect: str = "duckdb") -> list[tuple[str, str]]:
 def without_conditions(sql: str, dropped: Collection[str], *, dialect: str = "duckdb") -> str | None:
     """``sql`` without the conditions of its outer WHERE written as in ``dropped`` (as
     :func:`alone_probes` writes them); None when that would leave no condition, or drop none."""
-    tree = parse_sql(sql, dialect)
-    if not isinstance(tree, exp.Select) or not isinstance(tree.args.get("where"), exp.Where):
+    outer = _outer_conditions(sql, dialect)
+    if outer is None:
         return None
+    tree, conditions = outer
     write = read_dialect(dialect)
-    where = tree.args["where"]
-    conditions = conjuncts(where)
     kept = [c for c in conditions if c.sql(dialect=write) not in dropped]
     if not kept or len(kept) == len(conditions):
         return None
-    where.set("this", exp.and_(*(c.copy() for c in kept)))
+    tree.args["where"].set("this", exp.and_(*(c.copy() for c in kept)))
     return tree.sql(dialect=write)
 
 
