@@ -254,6 +254,19 @@ def test_total_rows_are_kept_apart_and_not_lost() -> None:
     assert without_totals(plain) == [plain]  # only a cell that says exactly "Total" marks a total row
 
 
+def test_a_total_that_says_what_it_covers_is_a_total_row() -> None:
+    data = pa.table(
+        {"Rank": ["1", "2", "Total 19 nations"], "Nation": ["Kenya", "Chile", "Total 19 nations"]}
+    )
+    main, totals = without_totals(LoadedTable("t_1", data))
+    assert main.data.column("Nation").to_pylist() == ["Kenya", "Chile"]
+    assert totals.data.column("Rank").to_pylist() == ["Total 19 nations"]
+    counted = pa.table({"Volume": ["1", "2", "TOTAL (1–2)"], "Copies": ["5", "7", "12"]})
+    assert len(without_totals(LoadedTable("t_2", counted))) == 2
+    year = LoadedTable("t_3", pa.table({"Film": ["Total Recall", "Total 2010"], "Year": ["1990", "2010"]}))
+    assert without_totals(year) == [year]  # a title, and "Total" with a bare number, are names
+
+
 def test_an_imtqa_spec_sheet_of_name_value_pairs_also_loads_wide(tmp_path: Path) -> None:
     p = write(
         tmp_path / "tables/spec.csv",

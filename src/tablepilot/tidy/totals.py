@@ -12,6 +12,8 @@ _TOTAL = re.compile(
     r"^(?:合\s*计|总\s*计|共\s*计|总\s*额|累\s*计|全部合计|total|grand\s*total|sum|totals)$", re.IGNORECASE
 )
 _GROUP_TOTAL = re.compile(r"(?:合\s*计|总\s*计)$|\btotal$", re.IGNORECASE)
+#: "Total (1–12)", "TOTAL 19 nations", "Totals (5 entries)": a total that says what it covers
+_COUNTED_TOTAL = re.compile(r"^totals?\s*(?:\([^()]*\)|\d[\d,]*\s+\w+)$", re.IGNORECASE)
 
 
 def total_kind(row: list[Any]) -> str | None:
@@ -21,7 +23,7 @@ def total_kind(row: list[Any]) -> str | None:
         t = text.strip(" :：")
         if _SUBTOTAL.search(t):
             return "subtotal"
-        if _TOTAL.match(t):
+        if _TOTAL.match(t) or _COUNTED_TOTAL.match(t):
             return "total"
         if _GROUP_TOTAL.search(t) and len(t) <= 20:
             return "subtotal"
