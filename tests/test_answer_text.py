@@ -162,3 +162,25 @@ def test_columns_the_question_lists_are_all_kept() -> None:
 )
 def test_the_way_a_comparison_points(question: str, larger: bool | None) -> None:
     assert asked_direction(question) is larger
+
+
+@pytest.mark.parametrize(
+    ("question", "cells", "values"),
+    [
+        (
+            "what year was number 445 and 446 entered into service?",
+            ["24-5-1910", "30-4-1910"],
+            ["1910", "1910"],
+        ),
+        ("in which year did the tower open?", ["June 5, 1998"], ["1998"]),
+        ("哪一年开业？", ["2019-07-01"], ["2019"]),
+        ("when was number 445 entered into service?", ["24-5-1910"], ["24-5-1910"]),  # a date was asked
+        ("which year and month did it open?", ["June 5, 1998"], ["June 5, 1998"]),
+        ("which years did they win?", ["2012–13"], ["2012–13"]),  # a season, not a date
+        ("what year did they win?", ["1998", "June 5, 1998"], ["1998", "June 5, 1998"]),  # not all dates
+    ],
+)
+def test_a_year_asked_is_answered_with_the_years_of_dates(
+    question: str, cells: list[str], values: list[str]
+) -> None:
+    assert answer_values(ResultTable(columns=["Date"], rows=[[c] for c in cells]), None, question) == values

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tablepilot.answer import ResultTable, cell_text, is_number
+from tablepilot.cells import parse_date
 from tablepilot.linking import normalize
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -42,14 +43,17 @@ _EITHER = re.compile(
     rf"(?i)\bor\s+(?!{COMPARATIVE}\b)\S.*\b{COMPARATIVE}\b|还是.*(更|最|多|少|高|低|大|小|早|晚|长|短)"
 )
 #: words that ask for a quantity whatever else the question says
-_QUANTITY = re.compile(r"(?i)\b(how (many|much)|number of|average|mean)\b|多少|(?<!哪)几|平均")
+_QUANTITY = re.compile(r"(?i)\b(how (many|much)|number of)\b|多少|(?<!哪)几")
 #: words that ask for a quantity only when the question does not ask for a thing: in "哪家公司的营业总成本
-#: 更低" or "which team has the most total points" they are part of the measure's name
-_WEAK_QUANTITY = re.compile(r"(?i)\b(total|sum|difference)\b|总|合计")
+#: 更低", "哪些小区的平均价格最高" or "which team has the most total points" they are part of the measure's name
+_WEAK_QUANTITY = re.compile(r"(?i)\b(total|sum|difference|average|mean)\b|总|合计|平均")
 #: a thing whose answer is a number: "which year", "哪一年"
 _NUMBER_THING = re.compile(
     r"(?i)\b(which|what) (year|month|day|date|season)\b|哪一?年|哪个?月|哪一?天|什么时候"
 )
+
+#: a year asked for, not a date: "what year was it entered into service?" answered by '24-5-1910'
+_ASKS_YEAR = re.compile(r"(?i)\b(what|which) years?\b(?!\s*(and|&|,)\s*(month|day|date))|哪一?年(?!.*[月日])")
 
 
 #: what makes a clause a question of its own: "折旧采用什么方法,折旧年限是多少年"
@@ -148,6 +152,8 @@ def focus_columns(question: str, result: ResultTable) -> list[int] | None:
         focus = textual
     elif quantity and not thing and len(numeric) == 1 and len(result.rows) == 1:  # both: a two-part question
         focus = numeric  # "how many …" answered with a labelled count; a breakdown keeps its labels
+    elif quantity and not thing and len(numeric) == 1 and _labels_named(question, result, textual):
+        return numeric  # "A与B的平均房价分别是多少": the labels are the names the question gave
     if focus is None:
         return focus
     if _LISTING.search(question) and _enumerates(question, result.columns):
@@ -169,6 +175,15 @@ _UNIT = re.compile(r"[（(][^）)]*[）)]|[%％]")
 
 
 _BETWEEN_LISTED = re.compile(r"^\s*(,|and|, and|&|as well as)?\s*(the|its|their|his|her|of)?\s*$")
+
+
+def _labels_named(question: str, result: ResultTable, textual: Sequence[int]) -> bool:
+    """One label column besides the numbers, each of whose cells the question names word for word."""
+    if len(textual) != 1 or len(result.columns) != 2:
+        return False
+    text = normalize(question)
+    labels = [r[textual[0]] for r in result.rows]
+    return all(isinstance(v, str) and len(normalize(v)) >= 2 and normalize(v) in text for v in labels)
 
 
 def _enumerates(question: str, columns: Sequence[str]) -> bool:
@@ -231,13 +246,24 @@ def answer_values(result: ResultTable, display: Display | None = None, question:
         return cell_text(value)
 
     if len(result.columns) == 1:
-        return [text(0, r[0]) for r in result.rows]
+        return _years_if_asked(question, [text(0, r[0]) for r in result.rows])
     chosen = _answer_columns(question, result)
     if len(result.rows) == 1:
         row = result.rows[0]
         filled = [i for i in chosen if row[i] is not None] or chosen  # an empty cell is no value
-        return [text(i, row[i]) for i in filled]
-    return [text(chosen[0], r[chosen[0]]) for r in result.rows]
+        return _years_if_asked(question, [text(i, row[i]) for i in filled])
+    return _years_if_asked(question, [text(chosen[0], r[chosen[0]]) for r in result.rows])
+
+
+def _years_if_asked(question: str, values: list[str]) -> list[str]:
+    """The years of dates when a year was asked ("what year…" answered with '24-5-1910'); the
+    values as they are when any of them is not a date of a known year and month."""
+    if not values or not _ASKS_YEAR.search(question):
+        return values
+    dates = [parse_date(v) for v in values]
+    if any(d is None or d.year is None or d.month is None for d in dates):
+        return values
+    return [str(d.year) for d in dates if d is not None]
 
 
 def compose_text(question: str, result: ResultTable, display: Display | None = None) -> str:
