@@ -8,6 +8,7 @@ loop sends it back once per kind and keeps the earlier result should the retry d
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -166,6 +167,14 @@ def _shape_problems(
                 "numbers",
                 "The question asks which one (a name), but that query returned only numbers. "
                 f"Select the name column{column} instead of the numbers.",
+            )
+        )
+    if which and _only_dates(result) and not _DATED_THING.search(question):
+        out.append(
+            Problem(
+                "dates",
+                "The question asks for a name (which, who or where), but that query returned only dates. "
+                "Select the column that names what is asked instead of the date.",
             )
         )
     compared = compared_values(question, links)
@@ -513,6 +522,25 @@ def _starting_with(value: str, held: Sequence[str]) -> str | None:
         and not norm[len(wanted)].isalnum()
     ]
     return starting[0] if len(starting) == 1 else None
+
+
+#: things a table may well name by their date: "which game had the most attendance?" → '7 April 1993'
+_DATED_THING = re.compile(
+    r"(?i)\b(which|what) (\w+ )?(games?|match(es)?|races?|events?|episodes?|editions?|tournaments?|meetings?|"
+    r"fixtures?|shows?|rounds?|weeks?|times?|period|days?|dates?)\b|\bwhen\b|哪(一|个)?(天|日|场|期|次)|什么时候"
+)
+
+
+def _only_dates(result: ResultTable) -> bool:
+    cells = [v for row in result.rows for v in row if v is not None]
+    return bool(cells) and all(
+        isinstance(v, (dt.date, dt.datetime)) or (isinstance(v, str) and _full_date(v)) for v in cells
+    )
+
+
+def _full_date(text: str) -> bool:
+    d = parse_date(text)
+    return d is not None and d.month is not None and d.day is not None
 
 
 def _only_numbers(result: ResultTable) -> bool:
