@@ -62,4 +62,7 @@ def test_a_list_with_yi_ji_and_its_items_each_wanted() -> None:
     assert not wants_each("what is the difference between falcon and orbit?")
     assert not wants_each("what is the number of votes for del norte and el dorado counties?")
     assert wants_each("how many votes did del norte and el dorado get, respectively?")
+    assert wants_each("臻湖苑与中建联投学府悦城这两个小区的平均房价分别是多少？")  # each one's average price
+    assert not wants_each("臻湖苑与中建联投学府悦城的平均房价是多少？")  # one average of both
+    assert not wants_each("A与B的销售额分别相差多少？")
     assert not answers_each([["1.0"]], found) and answers_each([["a", 1], ["b", 2]], found)

@@ -11,12 +11,14 @@ from tablepilot.linking import ValueLink
 from tablepilot.mending import (
     Rerunner,
     drop_impossible_filters,
+    drop_unasked_filters,
     keep_linked_filters,
     listed_position,
     mend,
     named_of_repeated,
     one_example,
     respell_filters,
+    ties_in_file_order,
 )
 
 
@@ -442,3 +444,64 @@ def test_a_value_on_two_columns_stays_on_the_one_the_question_names(books: Rerun
 def test_a_value_on_two_columns_both_or_neither_named_stays(books: Rerunner, question: str) -> None:
     sql = 'SELECT COUNT(*) FROM "books" WHERE "Developer" = \'Melbourne House\' AND "Publisher" = \'Melbourne House\''
     assert named_of_repeated(question, sql, ran(books, sql), [], books) is None
+
+
+@pytest.fixture()
+def placings() -> Rerunner:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "placings",
+        pa.table(
+            {
+                "Competition": [
+                    "Central American Games",
+                    "World Cup",
+                    "Ibero-American",
+                    "Pan American Games",
+                ],
+                "Position": [2, 1, 2, 2],
+            }
+        ),
+    )
+    return Rerunner(engine, ["placings"], max_rows=100, timeout_s=10, file_order=True)
+
+
+@pytest.mark.parametrize(
+    ("question", "picked"),
+    [
+        ("what was the last competition in which a position of 2nd was achieved?", "Pan American Games"),
+        ("what was the first competition where she came 2nd?", "Central American Games"),
+    ],
+)
+def test_rows_tied_at_the_limit_are_taken_as_the_question_places_them(
+    placings: Rerunner, question: str, picked: str
+) -> None:
+    sql = 'SELECT "Competition" FROM "placings" WHERE "Position" = 2 ORDER BY "Position" DESC LIMIT 1'
+    before = ran(placings, sql)
+    mended = ties_in_file_order(question, sql, before, [], placings)
+    assert (mended[1].rows if mended else before.rows) == [[picked]]
+    assert mended is None or ("rowid" in mended[0] and "tied" in mended[2])
+    if picked == "Pan American Games":  # not the row DuckDB returns first
+        assert mended is not None
+
+
+def test_an_untied_pick_or_a_question_without_first_or_last_is_left_alone(placings: Rerunner) -> None:
+    sql = 'SELECT "Competition" FROM "placings" ORDER BY "Position" ASC LIMIT 1'  # World Cup alone
+    assert (
+        ties_in_file_order("what was the last competition she won?", sql, ran(placings, sql), [], placings)
+        is None
+    )
+    tied = 'SELECT "Competition" FROM "placings" WHERE "Position" = 2 ORDER BY "Position" LIMIT 1'
+    assert (
+        ties_in_file_order("which competition did she come 2nd in?", tied, ran(placings, tied), [], placings)
+        is None
+    )
+
+
+def test_fewer_rows_than_the_question_asks_for_drop_a_filter_it_never_named(runner: Rerunner) -> None:
+    sql = 'SELECT "Team" FROM "teams" WHERE "Wins" > 0 AND "Team" = \'Spain\' ORDER BY "Wins" LIMIT 3'
+    mended = drop_unasked_filters("which 3 teams had the fewest wins?", sql, ran(runner, sql), [], runner)
+    assert mended is not None and mended[1].rows == [["2008 season"], ["Fremont 79"], ["Brazil"]]
+    assert "only 1 of the 3 rows asked" in mended[2]
+    for question in ["which teams had the fewest wins?", "which 2 teams had the fewest wins?"]:
+        assert drop_unasked_filters(question, sql, ran(runner, sql), [], runner) is None  # LIMIT 3 not asked

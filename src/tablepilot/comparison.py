@@ -74,12 +74,22 @@ _COMBINED = re.compile(
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _EACH_EN = re.compile(r"(?i)\b(each|respectively|individually|separately|apiece)\b")
+#: "分别", "各自", "respectively": each asked for in so many words, even of a measure named as an
+#: average ("平均房价分别是多少": each one's average price) or a share
+_EACH_SAID = re.compile(r"(?i)分别|各自|\b(respectively|individually|separately|apiece)\b")
+#: combinations that stand even then: a difference or a sum of the named values
+_SUMMED = re.compile(
+    r"(?i)合计|总计|总共|一共|共计|总和|之和|相差|差额|差距|差值|\b(total|sum|combined|together|difference)\b"
+)
 
 
 def wants_each(question: str) -> bool:
     """A question about several named values that asks for something of each, not one combined
     number. Chinese lists ('A与B本期减少多少') ask for each unless they combine; English 'the votes
-    for A and B' is read as one number (WTQ) unless it says 'each' or 'respectively'."""
+    for A and B' is read as one number (WTQ) unless it says 'each' or 'respectively'. Saying so
+    ('分别', 'respectively') asks for each even of an average or a ratio, not of a sum or difference."""
+    if _EACH_SAID.search(question) and not _SUMMED.search(question):
+        return True
     if _COMBINED.search(question):
         return False
     return bool(_CJK.search(question)) or bool(_EACH_EN.search(question))

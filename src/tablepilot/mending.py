@@ -17,8 +17,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tablepilot.answer import ResultTable
-from tablepilot.answer_text import COMPARATIVE, asked_direction, asks_either, asks_which, question_language
-from tablepilot.comparison import answers_one_of, compared_values, holds_one_of
+from tablepilot.answer_text import (
+    COMPARATIVE,
+    asked_direction,
+    asks_either,
+    asks_named_thing,
+    asks_which,
+    question_language,
+)
+from tablepilot.comparison import answers_one_of, compared_values, holds_one_of, wants_each
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.engines.base import Engine
 from tablepilot.errors import GuardError, QueryError, TablepilotError
@@ -37,8 +44,15 @@ from tablepilot.row_order import neighbour_sql
 from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_negative_value
 from tablepilot.sql.bounds import asked_bound, bounded
 from tablepilot.sql.calendar_order import file_order_direction, ordered_by_rowid, ordered_key
-from tablepilot.sql.clauses import first_row_only, ordered_by_file, ordered_one_way
+from tablepilot.sql.clauses import (
+    first_row_only,
+    limit_of,
+    ordered_by_file,
+    ordered_one_way,
+    ties_by_file_order,
+)
 from tablepilot.sql.date_granularity import coarser_dates
+from tablepilot.sql.each_named import grouped_by_named
 from tablepilot.sql.empty_keys import without_empty_keys
 from tablepilot.sql.group_counts import groups_counted
 from tablepilot.sql.group_totals import asks_total, summed_per_group
@@ -51,7 +65,8 @@ from tablepilot.sql.same_as import ASKS_OTHERS, without_named_row
 from tablepilot.sql.self_difference import split_difference
 from tablepilot.sql.subject_column import words
 from tablepilot.sql.text_filters import respelled
-from tablepilot.sql.top_ranks import ranks_up_to, top_count
+from tablepilot.sql.ties import tie_probe, tied
+from tablepilot.sql.top_ranks import picked_count, ranks_up_to, top_count
 from tablepilot.sql.unasked_filters import (
     alone_probes,
     outer_text_filters,
@@ -252,18 +267,30 @@ _ABSENCE = re.compile(
 def drop_unasked_filters(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
-    """Found nothing: the query without its text filters on values the question never names (copied
-    from the table description: 'W 12–0', '14th APFA')."""
-    if not found_nothing(question, sql, result):
+    """Found nothing, or fewer rows than the "five lowest" asked: the query without its text
+    filters on values the question never names (copied from the table description: 'W 12–0',
+    '14th APFA', "成交套数" = '12')."""
+    short = _fewer_than_asked(question, sql, result, runner.engine.dialect)
+    if not (short or found_nothing(question, sql, result)):
         return None
     asked = functools.partial(names_value, question, links=links)
     numbers = not _ABSENCE.search(question)  # "undefeated" is "L" = 0: number filters stay there
     dropped = without_unasked(sql, asked, dialect=runner.engine.dialect, numbers=numbers)
     rerun = _found(question, runner.run(dropped[0] if dropped else None))
-    if dropped is None or rerun is None:
+    if dropped is None or rerun is None or (short and len(rerun[1].rows) <= len(result.rows)):
         return None
     gone = ", ".join(dropped[1])
-    return *rerun, f"The query first found nothing; dropped {gone}, which the question does not mention."
+    found = f"only {len(result.rows)} of the {short} rows asked" if short else "nothing"
+    return *rerun, f"The query first found {found}; dropped {gone}, which the question does not mention."
+
+
+def _fewer_than_asked(question: str, sql: str, result: ResultTable, dialect: str) -> int | None:
+    """N when the question asks for N rows ("the five lowest"), the query picks N (``LIMIT N``) and
+    found some but fewer; None otherwise."""
+    asked = picked_count(question)
+    if asked is None or asked < 2 or not 0 < len(result.rows) < asked:
+        return None
+    return asked if limit_of(sql, dialect) == asked else None
 
 
 def named_of_repeated(
@@ -608,18 +635,68 @@ def listed_position(
     return *rerun, f"The question asks for the {where} of the table: ordered by the file's row order instead."
 
 
+def each_named(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "A与B的平均房价分别是多少？" answered with one average over both rows: the same aggregate per
+    named value (``GROUP BY`` the column that names them, that column shown first)."""
+    if len(result.rows) != 1 or not wants_each(question) or asks_named_thing(question):
+        return None
+    comparison = compared_values(question, links)
+    if comparison is None:
+        return None
+    grouped = grouped_by_named(sql, comparison.column, comparison.values, dialect=runner.engine.dialect)
+    rerun = _found(question, runner.run(grouped))
+    if rerun is None or len(rerun[1].rows) != len(comparison.values):
+        return None
+    listed = ", ".join(quote_literal(v) for v in comparison.values)
+    return *rerun, (
+        f"The question asks for each of {listed}; the query's one number for all of them is given for "
+        f"each {quote_ident(comparison.column)} instead."
+    )
+
+
+#: a place in time or in the list that breaks a tie: "the last competition in which 2nd was achieved"
+_LAST_WORD = re.compile(r"(?i)\b(?:last|latest|most recent(?:ly)?|final|lastly)\b|最后|最近|最晚")
+_FIRST_WORD = re.compile(r"(?i)\b(?:first|earliest|initial)\b|第一|最早|首")
+
+
+def ties_in_file_order(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "What was the last competition in which a position of 2nd was achieved?" answered by
+    ``WHERE "Position" = 2 ORDER BY "Position" DESC LIMIT 1``: every row ties, and the one picked
+    is chosen by nothing the question said. The question's "last" ("first") is the file's order,
+    so the rows that tie at the cut are taken from the end (the start) of the file."""
+    last, first = bool(_LAST_WORD.search(question)), bool(_FIRST_WORD.search(question))
+    if not runner.file_order or not result.rows or last == first:
+        return None
+    probe = tie_probe(sql, dialect=runner.engine.dialect)
+    if probe is None or len(result.rows) != probe.shown:
+        return None
+    found = runner.run(probe.sql)
+    if found is None or not tied(probe, found[1].rows):
+        return None
+    rerun = _found(question, runner.run(ties_by_file_order(sql, last, runner.engine.dialect)))
+    if rerun is None or rerun[1].rows == result.rows:
+        return None
+    where = "last" if last else "first"
+    return *rerun, f"Rows tied at the query's LIMIT; took the {where} of them in the file's order, as asked."
+
+
 def compared_direction(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
-    """ "是A的营业总收入少，还是B的营业总收入少？" answered by ordering the two the other way
-    (``DESC LIMIT 1`` for "少"): the same query ordered as the question compares."""
-    if len(result.rows) != 1 or not asks_either(question):
+    """ "是A的营业总收入少，还是B的营业总收入少？", "比较一下A和B…哪一个更高？" answered by ordering
+    the two the other way (``DESC LIMIT 1`` for "少"): the same query ordered as the question compares."""
+    if len(result.rows) != 1 or not (asks_either(question) or asks_which(question)):
         return None
     comparison = compared_values(question, links)
     descending = asked_direction(question)
     if comparison is None or descending is None or not answers_one_of(result.rows, comparison):
         return None
-    rerun = _found(question, runner.run(ordered_one_way(sql, descending, runner.engine.dialect)))
+    flipped = ordered_one_way(sql, descending, runner.engine.dialect, names=comparison.column)
+    rerun = _found(question, runner.run(flipped))
     if rerun is None or not answers_one_of(rerun[1].rows, comparison) or rerun[1].rows == result.rows:
         return None
     way, order = ("larger", "DESC") if descending else ("smaller", "ASC")
@@ -650,8 +727,10 @@ REWRITES: tuple[Rewrite, ...] = (
     sum_per_group,  # after the total rows' query is moved to the rows themselves
     first_of_compared,
     compared_direction,  # after the first of the named rows is the one picked
+    each_named,
     one_example,
     listed_position,
+    ties_in_file_order,
 )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tablepilot.sql.top_ranks import ranks_up_to, top_count
+from tablepilot.sql.top_ranks import picked_count, ranks_up_to, top_count
 
 RANKS = ["1", "2", "3", "4", "5", "Ret", "DNS"]
 
@@ -76,3 +76,20 @@ def test_cells_that_are_no_ranks_are_left_alone() -> None:
     cars = 'SELECT COUNT(*) FROM "t" WHERE "Make" = \'Toyota\' AND "Car #" = \'10\''
     assert ranks_up_to(cars, 10, cells_of(["38", "16", "99", "60", "10", "2", "5", "88"])) is None
     assert ranks_up_to(sql, 3, lambda column: None) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "count"),
+    [
+        ("请问在2022年12月，上海市浦东新区房价最低的五个小区分别是哪些？", 5),
+        ("what are the five lowest scores?", 5),
+        ("which 3 teams had the fewest wins?", 3),
+        ("the 10 most populous cities", 10),
+        ("排名前3的公司", 3),
+        ("who won 2 games in the west?", None),
+        ("in 2003 the 2 teams won", None),
+        ("哪个小区的房价最低？", None),
+    ],
+)
+def test_the_number_of_rows_a_question_picks(question: str, count: int | None) -> None:
+    assert picked_count(question) == count

@@ -75,6 +75,14 @@ def _key_text(e: exp.Expr, dialect: object) -> str:
     return str(e.sql(dialect=dialect)).casefold()  # type: ignore[arg-type]
 
 
+def limit_of(sql: str, dialect: str) -> int | None:
+    """The outer query's ``LIMIT n``; None without one (or when it is not a plain number)."""
+    tree = parse_sql(sql, dialect)
+    limit = tree.args.get("limit") if isinstance(tree, exp.Select) else None
+    count = limit.expression if isinstance(limit, exp.Limit) else None
+    return int(count.this) if isinstance(count, exp.Literal) and count.is_int else None
+
+
 def first_row_only(sql: str, dialect: str, *, file_order: bool = False) -> str | None:
     """An ordered query without a LIMIT, limited to its first row; with ``file_order`` an unordered
     one too, ordered by the row number first (DuckDB's ``rowid``, the file's order). None for any
@@ -110,14 +118,36 @@ def ordered_by_file(sql: str, from_end: bool, dialect: str) -> str | None:
     return tree.sql(dialect=read_dialect(dialect))
 
 
+def ties_by_file_order(sql: str, from_end: bool, dialect: str) -> str | None:
+    """A query that picks rows by an order (``ORDER BY x LIMIT n``) over one table, with the file's
+    row order (``rowid``, from the end when ``from_end``) breaking its ties; None when it already
+    uses the row order, or for any other shape (a join, a grouped or distinct query)."""
+    tree = parse_sql(sql, dialect)
+    if (
+        not isinstance(tree, exp.Select)
+        or tree.args.get("order") is None
+        or tree.args.get("limit") is None
+        or tree.args.get("group") is not None
+        or tree.args.get("distinct") is not None
+        or tree.args.get("joins")
+    ):
+        return None
+    if any(isinstance(c, exp.Column) and c.name.casefold() == "rowid" for c in tree.find_all(exp.Column)):
+        return None
+    keys = tree.args["order"].expressions
+    tree.set("order", exp.Order(expressions=[*keys, exp.Ordered(this=exp.column("rowid"), desc=from_end)]))
+    return tree.sql(dialect=read_dialect(dialect))
+
+
 #: a column whose small values are the better ones (a rank, a position): its order reads backwards
 RANK_LIKE = re.compile(r"(?i)\b(rank|ranking|pos|position|place|no)\b|#|名次|排名|排行")
 
 
-def ordered_one_way(sql: str, descending: bool, dialect: str) -> str | None:
+def ordered_one_way(sql: str, descending: bool, dialect: str, *, names: str = "") -> str | None:
     """A query that picks its first row by one ordered column (``ORDER BY x LIMIT 1``), ordered the
     other way when it is not ``descending`` as asked; None when it already is, when the order is by
-    a rank-like column (rank 1 is the highest) or when the query is of another shape."""
+    a rank-like column (rank 1 is the highest), by ``names`` (the column naming the rows compared:
+    its order is the alphabet's, not the measure's) or when the query is of another shape."""
     tree = parse_sql(sql, dialect)
     if not isinstance(tree, exp.Select):
         return None
@@ -128,6 +158,8 @@ def ordered_one_way(sql: str, descending: bool, dialect: str) -> str | None:
     key = order.expressions[0]
     columns = list(key.this.find_all(exp.Column)) if isinstance(key, exp.Ordered) else []
     if len(columns) != 1 or RANK_LIKE.search(columns[0].name):
+        return None
+    if names and columns[0].name.casefold() == names.casefold():
         return None
     if bool(key.args.get("desc")) == descending:
         return None

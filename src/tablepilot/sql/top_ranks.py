@@ -49,6 +49,27 @@ _CHINESE = "".join(w for w in NUMBER_WORDS if not w.isascii())
 TOP_N = re.compile(rf"(?i)前\s*(\d+|[{_CHINESE}])\s*(?:名|位|个|家)?|\btop\s+(\d+|{_WORDS})\b")
 
 
+#: "the five lowest", "3 tallest", "房价最低的五个小区", "最高的3家": N things picked by a measure
+_N_PICKED = re.compile(
+    rf"(?i)\b(\d+|{_WORDS})\s+(?:\w+\s+){{0,3}}?(?:the\s+)?"
+    r"(?!(?:west|rest|test|contest|forest|guest|interest|request|quest|protest|harvest|chest|crest|nest)\b)"
+    r"(?:\w+est|most|least)\b"
+    rf"|最\S{{1,3}}?的\s*(\d+|[{_CHINESE}])\s*(?:个|家|名|位|条|项|只|所)"
+)
+
+
+def picked_count(question: str) -> int | None:
+    """N of "top N", "前N", "the N largest", "最高的N个": the number of rows the question asks for."""
+    top = top_count(question)
+    if top is not None:
+        return top
+    match = _N_PICKED.search(question)
+    if match is None:
+        return None
+    n = match.group(1) or match.group(2)
+    return int(n) if n.isdigit() else NUMBER_WORDS.get(n.lower())
+
+
 def top_count(question: str) -> int | None:
     """N of the first "top N" / "前N" in the question; None when it has none."""
     match = TOP_N.search(question)

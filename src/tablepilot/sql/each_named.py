@@ -1,0 +1,77 @@
+"""One aggregate over several named rows, when the question asks for each of them.
+
+"A与B这两个小区的平均房价分别是多少？" answered with ``SELECT AVG("成交均价") … WHERE "项目名称" IN
+('A', 'B')``: one number made of two, where two were asked ("分别", "respectively", "each"). The
+same query grouped by the column that names them gives one row per named value, its name first so
+that each number says whose it is.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from tablepilot.sql.clauses import conjuncts
+from tablepilot.sql.dialects import parse_sql, read_dialect
+
+_PER_ROW = (exp.Avg, exp.Sum, exp.Max, exp.Min)
+
+
+def grouped_by_named(
+    sql: str, column: str, values: tuple[str, ...], *, dialect: str = "duckdb"
+) -> str | None:
+    """``sql`` grouped by ``column`` with it selected first, when ``sql`` is an ungrouped SELECT of
+    averages, sums, maxima or minima only, whose WHERE keeps ``column`` to exactly ``values`` (``IN``
+    or ``=`` joined by ``OR``); None for any other query."""
+    tree = parse_sql(sql, dialect)
+    if not isinstance(tree, exp.Select) or tree.args.get("group") or tree.args.get("distinct"):
+        return None
+    if tree.args.get("joins") or not tree.expressions:
+        return None
+    for selected in tree.expressions:
+        if not isinstance(selected.unalias(), _PER_ROW):
+            return None
+    where = tree.args.get("where")
+    if where is None:
+        return None
+    keys = [c for c in conjuncts(where) if _keeps_to(c, column, values)]
+    if len(keys) != 1:
+        return None
+    name = next(c for c in keys[0].find_all(exp.Column) if c.name.casefold() == column.casefold())
+    tree.set("expressions", [name.copy(), *(s.copy() for s in tree.expressions)])
+    tree.set("group", exp.Group(expressions=[name.copy()]))
+    return tree.sql(dialect=read_dialect(dialect))
+
+
+def _keeps_to(condition: exp.Expr, column: str, values: tuple[str, ...]) -> bool:
+    """``column IN (values)`` or ``column = v1 OR column = v2 …``, with exactly ``values``."""
+    wanted = {v.casefold() for v in values}
+    if isinstance(condition, exp.Paren):
+        return _keeps_to(condition.this, column, values)
+    if isinstance(condition, exp.In):
+        named = condition.this
+        listed = condition.expressions
+        return (
+            isinstance(named, exp.Column)
+            and named.name.casefold() == column.casefold()
+            and all(isinstance(v, exp.Literal) and v.is_string for v in listed)
+            and {str(v.this).casefold() for v in listed} == wanted
+        )
+    equalities: list[exp.Expr] = []
+    node: exp.Expr = condition
+    while isinstance(node, exp.Or):
+        equalities.append(node.expression)
+        node = node.this
+    equalities.append(node)
+    seen = set()
+    for eq in equalities:
+        eq = eq.this if isinstance(eq, exp.Paren) else eq
+        if not (
+            isinstance(eq, exp.EQ)
+            and isinstance(eq.this, exp.Column)
+            and eq.this.name.casefold() == column.casefold()
+            and isinstance(eq.expression, exp.Literal)
+            and eq.expression.is_string
+        ):
+            return False
+        seen.add(str(eq.expression.this).casefold())
+    return len(equalities) >= 2 and seen == wanted
