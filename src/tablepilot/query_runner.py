@@ -30,7 +30,7 @@ from tablepilot.sql.nested_aggregates import unnested_aggregates
 from tablepilot.sql.pattern_casts import patterns_on_text
 from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivot
 from tablepilot.sql.requalify import requalify_columns
-from tablepilot.sql.requote import requote
+from tablepilot.sql.requote import backquotes_as_quotes, requote
 from tablepilot.sql.subject_column import subject_for_missing
 from tablepilot.sql.text_numbers import numbers_from_text
 
@@ -76,6 +76,7 @@ class QueryRunner:
             sql = knowledge_hooks.rewrite(self.knowledge, sql, self.known_names, dialect)
         if dialect in ("duckdb", "postgres"):  # they read \' as the end of the text
             sql = sql.replace("\\'", "''")  # 'year\'s best' (MySQL style) → 'year''s best'
+            sql = backquotes_as_quotes(sql)  # T1.`EMP_FNAME` (MySQL style) → T1."EMP_FNAME"
         mended = requote(sql, self.known_names)
         if dialect == "duckdb":  # SUBSTRING_INDEX, LOCATE…: MySQL's, not DuckDB's
             mended = duckdb_functions(mended) or mended

@@ -120,3 +120,15 @@ def test_of_several_keys_the_one_to_the_table_the_column_was_written_under_joins
         'ON T1.skill_id = T2.skill_id JOIN "Skills" ON "Skills"."skill_id" = T1."skill_id" '
         'GROUP BY T1.skill_id, "Skills".skill_description'
     )
+
+
+def test_a_table_joined_inside_a_subquery_keeps_its_columns_there() -> None:
+    columns = {"song": ["song_name", "f_id", "resolution"], "files": ["f_id", "languages"]}
+    keys = [ForeignKey("song", ("f_id",), "files", ("f_id",))]
+    sql = (
+        "SELECT T1.song_name FROM song AS T1 JOIN files AS T2 ON T1.f_id = T2.f_id "
+        "WHERE T1.resolution > (SELECT MIN(resolution) FROM files WHERE languages = 'english')"
+    )
+    mended = requalify_columns(sql, columns, foreign_keys=keys)
+    assert mended is not None
+    assert 'SELECT MIN("song".resolution) FROM files JOIN "song" ON "song"."f_id" = files."f_id"' in mended

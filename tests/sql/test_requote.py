@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tablepilot.sql.requote import requote
+from tablepilot.sql.requote import backquotes_as_quotes, requote
 
 NAMES = [
     "a\\b",
@@ -86,3 +86,16 @@ def test_a_name_with_its_words_in_another_order_is_the_known_name() -> None:
         requote("SELECT first_last FROM player", ["last_first", "Last First"])
         == "SELECT first_last FROM player"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("SELECT T1.`EMP_FNAME` FROM `CLASS` AS T1", 'SELECT T1."EMP_FNAME" FROM "CLASS" AS T1'),
+        ("SELECT `a b` FROM t GROUP BY T1.`Product_Name", 'SELECT "a b" FROM t GROUP BY T1."Product_Name"'),
+        ("SELECT x FROM t WHERE y = 'it`s `here`'", "SELECT x FROM t WHERE y = 'it`s `here`'"),  # text stays
+        ('SELECT "a`b" FROM t', 'SELECT "a`b" FROM t'),  # a quoted name stays
+    ],
+)
+def test_mysql_backquotes_become_standard_quotes(written: str, read: str) -> None:
+    assert backquotes_as_quotes(written) == read

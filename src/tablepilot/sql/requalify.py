@@ -39,6 +39,7 @@ def requalify_columns(
     except (sqlglot.errors.SqlglotError, RecursionError):
         return None
     changed = False
+    joined_here: set[int] = set()  # columns put under a table joined in their own (inner) SELECT
     for scope in scopes:
         tables, quoted = {}, {}
         for alias, src in scope.sources.items():
@@ -57,6 +58,8 @@ def requalify_columns(
             {e.alias.casefold() for e in select.expressions if isinstance(e, exp.Alias)} if select else set()
         )
         for column in scope.columns:
+            if id(column) in joined_here:
+                continue  # an outer SELECT sees it too, and would move it to its own alias of that table
             where, name = column.table, column.name.casefold()
             if where:
                 renamed = aliased.get(where.casefold()) if where not in tables else None
@@ -81,6 +84,7 @@ def requalify_columns(
                 tables[joined] = known[joined.casefold()]
                 quoted[joined] = True
                 _qualify(column, joined, select)
+                joined_here.add(id(column))
                 changed = True
     return tree.sql(dialect=read_dialect(dialect)) if changed else None
 

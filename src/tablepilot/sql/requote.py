@@ -47,6 +47,26 @@ def requote(sql: str, names: Iterable[str]) -> str:
     return _respelled("".join(parts), names)
 
 
+_BACKQUOTED = re.compile(r"`([^`\n]*)`")
+_OPEN_BACKQUOTE = re.compile(r"`([^`\s]+)(?=\s*$)")
+
+
+def backquotes_as_quotes(sql: str) -> str:
+    """MySQL's quoted names (``T1.`EMP_FNAME` ``, the way Spider's own queries write them) in the
+    standard double quotes DuckDB and PostgreSQL read: there a backquote is a syntax error the
+    model repeats on every retry. One left open at the end of the reply (``GROUP BY `Name``) is
+    closed. Text literals are left as they are."""
+    if "`" not in sql:
+        return sql
+    parts = _SEGMENTS.split(sql)
+    for i in range(0, len(parts), 2):
+        text = _BACKQUOTED.sub(lambda m: quote_ident(m.group(1)), parts[i])
+        if i == len(parts) - 1:
+            text = _OPEN_BACKQUOTE.sub(lambda m: quote_ident(m.group(1)), text)
+        parts[i] = text
+    return "".join(parts)
+
+
 def _key(name: str) -> str:
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 
