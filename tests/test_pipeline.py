@@ -68,6 +68,25 @@ def test_sql_error_is_repaired(sales: Path) -> None:
     assert "Use these names exactly" in repair and '"sales": "地区", "产品", "销售额", "年份"' in repair
 
 
+def test_mysql_backquoted_names_run_as_written(sales: Path) -> None:
+    llm = FakeLLM([fenced("SELECT COUNT(*) FROM `sales` WHERE `地区` = '华南'")])
+    with Session([sales], llm=llm) as s:
+        a = s.ask("华南有几条记录？")
+    assert a.answer == ["2"] and llm.calls == 1
+
+
+def test_one_sum_over_two_named_rows_asked_for_each_is_given_for_each(sales: Path) -> None:
+    llm = FakeLLM([fenced('SELECT SUM("销售额") FROM "sales" WHERE "地区" IN (\'华东\', \'华北\')')])
+    with Session([sales], llm=llm) as s:
+        a = s.ask("华东和华北的销售额分别是多少？")
+    assert sorted(a.answer) == ["100", "120"] and llm.calls == 1
+    assert a.columns == ["地区", 'sum("销售额")'] and sorted(map(tuple, a.rows)) == [
+        ("华东", 100),
+        ("华北", 120),
+    ]
+    assert a.sql is not None and 'GROUP BY "地区"' in a.sql and any("each" in n for n in a.notes)
+
+
 def test_numbers_for_a_which_question_get_one_retry_naming_the_compared_column(sales: Path) -> None:
     llm = FakeLLM(
         [
@@ -90,6 +109,24 @@ def test_numbers_for_a_which_year_question_are_the_answer(sales: Path) -> None:
     with Session([sales], llm=llm) as s:
         a = s.ask("哪一年的销售额最高？")
     assert a.answer == ["2023"] and llm.calls == 1
+
+
+def test_dates_for_a_where_question_get_one_retry(tmp_path: Path) -> None:
+    p = tmp_path / "games.csv"
+    p.write_text("Date,Venue,Attendance\nOctober 5 2010,Rose Garden,9000\nOctober 9 2010,Key Arena,12000\n")
+    llm = FakeLLM(
+        [
+            fenced('SELECT "Date" FROM "games" ORDER BY "Date" LIMIT 1'),
+            fenced('SELECT "Venue" FROM "games" ORDER BY "Date" LIMIT 1'),
+            fenced('SELECT "Date" FROM "games" ORDER BY "Attendance" DESC LIMIT 1'),
+        ]
+    )
+    with Session([p], llm=llm) as s:
+        a = s.ask("where was the first game held?")
+        assert a.answer == ["Rose Garden"]
+        assert "returned only dates" in llm.prompts[1][-1].content
+        b = s.ask("which game had the most attendance?")  # a game may well be named by its date
+    assert b.answer == ["2010-10-09"] and llm.calls == 3
 
 
 def test_a_value_used_as_a_column_is_named_as_a_value(tmp_path: Path) -> None:
@@ -1081,6 +1118,12 @@ def test_the_named_rows_ordered_the_way_the_question_compares(tmp_path: Path) ->
     assert a.answer == ["南京栖霞"] and a.sql is not None and "ASC" in a.sql
     with Session([firms], llm=FakeLLM([fenced(sql)])) as s:  # asked the way it was ordered: stands
         assert s.ask("是正商实业的营业总收入多，还是南京栖霞的营业总收入多？").answer == ["正商实业"]
+    with Session([firms], llm=FakeLLM([fenced(sql)])) as s:  # "哪一个…更低" chooses as "还是" does
+        a = s.ask("比较一下正商实业和南京栖霞的营业总收入，哪一个更低？")
+    assert a.answer == ["南京栖霞"]
+    by_name = 'SELECT "企业名称" FROM "firms" WHERE "企业名称" IN (\'正商实业\', \'南京栖霞\') ORDER BY "企业名称" DESC LIMIT 1'
+    with Session([firms], llm=FakeLLM([fenced(by_name)])) as s:  # ordered by the names: no measure to flip
+        assert s.ask("比较一下正商实业和南京栖霞的营业总收入，哪一个更低？").answer == ["正商实业"]
 
 
 def test_a_name_compared_with_a_key_column_is_read_as_the_id_of_the_named_row(tmp_path: Path) -> None:
