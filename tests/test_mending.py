@@ -10,6 +10,7 @@ from tablepilot.engines.duckdb_engine import DuckDBEngine
 from tablepilot.linking import ValueLink
 from tablepilot.mending import (
     Rerunner,
+    both_of,
     drop_impossible_filters,
     drop_unasked_filters,
     keep_linked_filters,
@@ -505,3 +506,25 @@ def test_fewer_rows_than_the_question_asks_for_drop_a_filter_it_never_named(runn
     assert "only 1 of the 3 rows asked" in mended[2]
     for question in ["which teams had the fewest wins?", "which 2 teams had the fewest wins?"]:
         assert drop_unasked_filters(question, sql, ran(runner, sql), [], runner) is None  # LIMIT 3 not asked
+
+
+def test_what_has_both_is_the_intersection_of_the_two_conditions() -> None:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "delegates",
+        pa.table(
+            {
+                "Committee": ["Appropriations", "Appropriations", "Economic", "Environment"],
+                "Party": list("DLDL"),
+            }
+        ),
+    )
+    runner = Rerunner(engine, ["delegates"], max_rows=100, timeout_s=10, file_order=True)
+    sql = 'SELECT DISTINCT "Committee" FROM "delegates" WHERE "Party" = \'D\' OR "Party" = \'L\''
+    question = "Which committees have delegates from both party D and party L?"
+    mended = both_of(question, sql, ran(runner, sql), [], runner)
+    assert mended is not None and mended[1].rows == [["Appropriations"]] and "INTERSECT" in mended[0]
+    assert (
+        both_of("Which committees have delegates from party D or L?", sql, ran(runner, sql), [], runner)
+        is None
+    )

@@ -23,6 +23,7 @@ from tablepilot.answer_text import (
     asks_either,
     asks_named_thing,
     asks_which,
+    asks_yes_no,
     question_language,
 )
 from tablepilot.comparison import answers_one_of, compared_values, holds_one_of, wants_each
@@ -42,6 +43,7 @@ from tablepilot.result_checks import (
 )
 from tablepilot.row_order import neighbour_sql
 from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_negative_value
+from tablepilot.sql.both_sets import ASKS_BOTH, intersected
 from tablepilot.sql.bounds import asked_bound, bounded
 from tablepilot.sql.calendar_order import file_order_direction, ordered_by_rowid, ordered_key
 from tablepilot.sql.clauses import (
@@ -656,6 +658,20 @@ def each_named(
     )
 
 
+def both_of(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "Which committees have delegates from both the democratic and the liberal party?" answered
+    with the rows of either party (``OR``, ``IN``) or of a row that is both (none): the query once per
+    condition, intersected."""
+    if not ASKS_BOTH.search(question) or asks_yes_no(question):
+        return None
+    rerun = _found(question, runner.run(intersected(sql, dialect=runner.engine.dialect)))
+    if rerun is None or rerun[1].rows == result.rows:
+        return None
+    return *rerun, "The question asks for what has both; the query's conditions are intersected (INTERSECT)."
+
+
 #: a place in time or in the list that breaks a tie: "the last competition in which 2nd was achieved"
 _LAST_WORD = re.compile(r"(?i)\b(?:last|latest|most recent(?:ly)?|final|lastly)\b|最后|最近|最晚")
 _FIRST_WORD = re.compile(r"(?i)\b(?:first|earliest|initial)\b|第一|最早|首")
@@ -709,6 +725,7 @@ REWRITES: tuple[Rewrite, ...] = (
     number_bounds,
     best_rank,
     respell_filters,
+    both_of,  # before the filters of a query that found nothing are dropped: "both" is why
     next_row,
     drop_unasked_filters,
     named_of_repeated,  # before trying each of the repeated conditions blindly
