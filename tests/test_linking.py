@@ -376,6 +376,8 @@ def test_a_chinese_month_links_its_zero_padded_cell_and_not_dates_sharing_the_ye
         ("卫星有哪些用处？", "森林资源", False),
         ("2021年8月的成交量", "2021年08月", True),
         ("which club scored 79 points?", "42", False),
+        ("请问武汉市洪山区东湖ONE小区所属地块的成交总价是多少？", "武汉市洪山区P（2017）123号", False),  # its numbers
+        ("how many games did they play in week 5?", "Week 5 (Top 5)", True),
     ],
 )
 def test_a_filter_value_is_named_by_the_question_through_its_words_or_numbers(

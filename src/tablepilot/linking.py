@@ -341,14 +341,20 @@ def _find_exact(value: str, question: str) -> tuple[int, int] | None:
 
 def names_value(question: str, value: str, links: Sequence[ValueLink]) -> bool:
     """Whether the question may have asked for a filter on ``value``: a cell linked to it, the text
-    itself, or one of its words or numbers in the question. True when the value has no word or
-    number to judge by (``LIKE 'W%'``)."""
+    itself, or one of its words or numbers in the question; not a cell with words and numbers none of
+    whose numbers the question has. True when the value has no word or number to judge by (``LIKE 'W%'``)."""
     norm = normalize(value.strip("%"))
     question_norm = normalize(question)
-    if not norm or norm in question_norm or any(normalize(link.value) == norm for link in links):
+    if not norm or norm in question_norm:
         return True
     own = {g for g in grams(norm) if g.startswith("#") or _is_meaningful(g)}
-    return not own or bool(own & set(grams(question_norm)))
+    asked = set(grams(question_norm))
+    numbers = {g for g in own if g.startswith("#")}
+    if numbers and not numbers & asked and own - numbers:
+        return False  # '武汉市洪山区P（2017）123号' for "武汉市洪山区东湖ONE小区": its numbers say which one
+    if any(normalize(link.value) == norm for link in links):
+        return True
+    return not own or bool(own & asked)
 
 
 def _few_words(value: str) -> bool:
