@@ -20,6 +20,7 @@ from tablepilot.mending import (
     one_example,
     respell_filters,
     ties_in_file_order,
+    top_n_of_extreme,
 )
 
 
@@ -528,3 +529,10 @@ def test_what_has_both_is_the_intersection_of_the_two_conditions() -> None:
         both_of("Which committees have delegates from party D or L?", sql, ran(runner, sql), [], runner)
         is None
     )
+
+
+def test_the_n_rows_asked_are_not_the_one_row_with_the_extreme(runner: Rerunner) -> None:
+    sql = 'SELECT "Team" FROM "teams" WHERE "Wins" = (SELECT MAX("Wins") FROM "teams")'
+    mended = top_n_of_extreme("which 3 teams had the most wins?", sql, ran(runner, sql), [], runner)
+    assert mended is not None and mended[1].rows == [["Week 50"], ["Spain"], ["Week 5 (Top 5)"]]
+    assert top_n_of_extreme("which team had the most wins?", sql, ran(runner, sql), [], runner) is None

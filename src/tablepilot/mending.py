@@ -54,7 +54,7 @@ from tablepilot.sql.clauses import (
     ties_by_file_order,
 )
 from tablepilot.sql.date_granularity import coarser_dates
-from tablepilot.sql.each_named import grouped_by_named
+from tablepilot.sql.each_named import averages_averages, grouped_by_named
 from tablepilot.sql.empty_keys import without_empty_keys
 from tablepilot.sql.group_counts import groups_counted
 from tablepilot.sql.group_totals import asks_total, summed_per_group
@@ -68,6 +68,7 @@ from tablepilot.sql.self_difference import split_difference
 from tablepilot.sql.subject_column import words
 from tablepilot.sql.text_filters import respelled
 from tablepilot.sql.ties import tie_probe, tied
+from tablepilot.sql.top_n import top_n_instead_of_extreme
 from tablepilot.sql.top_ranks import picked_count, ranks_up_to, top_count
 from tablepilot.sql.unasked_filters import (
     alone_probes,
@@ -640,9 +641,12 @@ def listed_position(
 def each_named(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
-    """ "A与B的平均房价分别是多少？" answered with one average over both rows: the same aggregate per
-    named value (``GROUP BY`` the column that names them, that column shown first)."""
-    if len(result.rows) != 1 or not wants_each(question) or asks_named_thing(question):
+    """ "A与B的平均房价分别是多少？" (or "…是多少？" over a column of averages such as 成交均价) answered
+    with one average over both rows: the same aggregate per named value (``GROUP BY`` the column
+    that names them, that column shown first)."""
+    if len(result.rows) != 1 or asks_named_thing(question):
+        return None
+    if not (wants_each(question) or averages_averages(sql, dialect=runner.engine.dialect)):
         return None
     comparison = compared_values(question, links)
     if comparison is None:
@@ -670,6 +674,23 @@ def both_of(
     if rerun is None or rerun[1].rows == result.rows:
         return None
     return *rerun, "The question asks for what has both; the query's conditions are intersected (INTERSECT)."
+
+
+def top_n_of_extreme(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "五个最高价小区分别是哪几个" answered with ``WHERE "成交均价" IN (SELECT MAX("成交均价") …)``, the
+    one row that holds the top value: ordered by that value and cut at the number asked."""
+    n = picked_count(question)
+    if n is None or n < 2 or len(result.rows) >= n:
+        return None
+    rerun = _found(question, runner.run(top_n_instead_of_extreme(sql, n, dialect=runner.engine.dialect)))
+    if rerun is None or len(rerun[1].rows) <= len(result.rows):
+        return None
+    return *rerun, (
+        f"The question asks for {n} rows; the query kept only the row with the extreme value, so the rows "
+        f"were ordered by that value and the first {n} taken."
+    )
 
 
 #: a place in time or in the list that breaks a tie: "the last competition in which 2nd was achieved"
@@ -722,6 +743,7 @@ def compared_direction(
 #: in order: a typo before dropping the filter it is in; the row order before dropping filters
 REWRITES: tuple[Rewrite, ...] = (
     top_ranks,
+    top_n_of_extreme,
     number_bounds,
     best_rank,
     respell_filters,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tablepilot.sql.each_named import grouped_by_named
+from tablepilot.sql.each_named import averages_averages, grouped_by_named
 
 NAMES = ("臻湖苑", "学府悦城")
 
@@ -36,3 +36,10 @@ def test_an_aggregate_over_the_named_rows_is_taken_per_name(where: str) -> None:
 )
 def test_other_queries_are_left_alone(sql: str) -> None:
     assert grouped_by_named(sql, "项目名称", NAMES) is None
+
+
+def test_an_average_of_a_column_of_averages_is_told_apart() -> None:
+    assert averages_averages('SELECT AVG("成交均价") FROM "t" WHERE "项目名称" IN (\'臻湖苑\', \'学府悦城\')')
+    assert averages_averages('SELECT AVG("Win rate") FROM "t"')
+    assert not averages_averages('SELECT AVG("成交套数") FROM "t"')  # a count per row: its average is asked
+    assert not averages_averages('SELECT SUM("成交均价") FROM "t"')

@@ -86,6 +86,7 @@ def test_cells_that_are_no_ranks_are_left_alone() -> None:
         ("which 3 teams had the fewest wins?", 3),
         ("the 10 most populous cities", 10),
         ("排名前3的公司", 3),
+        ("杭州市拱墅区的五个最高价小区分别是哪几个？", 5),
         ("who won 2 games in the west?", None),
         ("in 2003 the 2 teams won", None),
         ("哪个小区的房价最低？", None),

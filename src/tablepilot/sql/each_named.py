@@ -1,12 +1,15 @@
 """One aggregate over several named rows, when the question asks for each of them.
 
 "A与B这两个小区的平均房价分别是多少？" answered with ``SELECT AVG("成交均价") … WHERE "项目名称" IN
-('A', 'B')``: one number made of two, where two were asked ("分别", "respectively", "each"). The
+('A', 'B')``: one number made of two, where two were asked ("分别", "respectively", "each", or an
+average of a column that already holds each row's average: no one asks for an average of those). The
 same query grouped by the column that names them gives one row per named value, its name first so
 that each number says whose it is.
 """
 
 from __future__ import annotations
+
+import re
 
 from sqlglot import exp
 
@@ -14,6 +17,22 @@ from tablepilot.sql.clauses import conjuncts
 from tablepilot.sql.dialects import parse_sql, read_dialect
 
 _PER_ROW = (exp.Avg, exp.Sum, exp.Max, exp.Min)
+#: a column that already holds an average or a rate: "成交均价", "Average speed", "Win rate"
+_ALREADY_AVERAGED = re.compile(r"(?i)均|\b(avg|average|mean|rate|ratio|per)\b|率|比例|%")
+
+
+def averages_averages(sql: str, *, dialect: str = "duckdb") -> bool:
+    """The query's only outputs are averages of columns that already hold an average (``AVG("成交均价")``
+    over two named estates: "这两个小区的平均房价是多少" asks for each one's average price)."""
+    tree = parse_sql(sql, dialect)
+    if not isinstance(tree, exp.Select) or not tree.expressions:
+        return False
+    for selected in tree.expressions:
+        avg = selected.unalias()
+        column = avg.this if isinstance(avg, exp.Avg) else None
+        if not isinstance(column, exp.Column) or not _ALREADY_AVERAGED.search(column.name):
+            return False
+    return True
 
 
 def grouped_by_named(

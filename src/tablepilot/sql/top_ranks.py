@@ -55,6 +55,7 @@ _N_PICKED = re.compile(
     r"(?!(?:west|rest|test|contest|forest|guest|interest|request|quest|protest|harvest|chest|crest|nest)\b)"
     r"(?:\w+est|most|least)\b"
     rf"|最\S{{1,3}}?的\s*(\d+|[{_CHINESE}])\s*(?:个|家|名|位|条|项|只|所)"
+    rf"|(\d+|[{_CHINESE}])\s*(?:个|家|名|位|条|项|只|所)\s*最"
 )
 
 
@@ -66,7 +67,7 @@ def picked_count(question: str) -> int | None:
     match = _N_PICKED.search(question)
     if match is None:
         return None
-    n = match.group(1) or match.group(2)
+    n = match.group(1) or match.group(2) or match.group(3)
     return int(n) if n.isdigit() else NUMBER_WORDS.get(n.lower())
 
 
