@@ -319,6 +319,13 @@ def test_words_of_column_names_and_operations_are_no_values() -> None:
     assert values_of(index.link("who sang killng time?")) == ["Killing Time"]  # a typo of a value still links
 
 
+def test_a_word_one_letter_longer_is_another_word_not_a_typo() -> None:
+    index = index_over(
+        'CREATE TABLE airlines ("name" VARCHAR)', "INSERT INTO airlines VALUES ('ALL STAR'), ('Planet Air')"
+    )
+    assert index.link("For each airport name, how many routes start at that airport?") == []  # start ≠ star
+
+
 def test_in_a_database_a_word_naming_a_table_is_no_value() -> None:
     index = index_over(
         'CREATE TABLE player ("name_first" VARCHAR, "birth_country" VARCHAR)',
@@ -376,7 +383,11 @@ def test_a_chinese_month_links_its_zero_padded_cell_and_not_dates_sharing_the_ye
         ("卫星有哪些用处？", "森林资源", False),
         ("2021年8月的成交量", "2021年08月", True),
         ("which club scored 79 points?", "42", False),
-        ("请问武汉市洪山区东湖ONE小区所属地块的成交总价是多少？", "武汉市洪山区P（2017）123号", False),  # its numbers
+        (
+            "请问武汉市洪山区东湖ONE小区所属地块的成交总价是多少？",
+            "武汉市洪山区P（2017）123号",
+            False,
+        ),  # its numbers
         ("how many games did they play in week 5?", "Week 5 (Top 5)", True),
     ],
 )

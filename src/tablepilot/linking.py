@@ -357,6 +357,13 @@ def names_value(question: str, value: str, links: Sequence[ValueLink]) -> bool:
     return not own or bool(own & asked)
 
 
+def _other_word(word: str, close: str) -> bool:
+    """One letter added at the end, not a plural 's': "start" and "star", "planer" and "plane" are
+    two words, not a word and its typo."""
+    short, long = sorted((word, close), key=len)
+    return len(long) == len(short) + 1 and long.startswith(short) and long[-1] != "s"
+
+
 def _few_words(value: str) -> bool:
     """A cell of at most two words, where one of them alone is as likely the kind of thing ('Own
     Goal', 'Earth Song') as a mention of the cell; in a longer cell it is a mention ('… Malberg …')."""
@@ -459,7 +466,8 @@ class ValueIndex:
         for size in (len(word) - 1, len(word), len(word) + 1):
             pool.update(self._buckets.get((word[0], size), ()))
             pool.update(self._buckets.get(("$" + word[-1], size), ()))
-        return difflib.get_close_matches(word, sorted(pool), n=2, cutoff=0.84)
+        close = difflib.get_close_matches(word, sorted(pool), n=2, cutoff=0.84)
+        return [c for c in close if not _other_word(word, c)]
 
     @classmethod
     def build(
