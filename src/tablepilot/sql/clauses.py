@@ -98,10 +98,9 @@ def first_row_only(sql: str, dialect: str, *, file_order: bool = False) -> str |
     return tree.sql(dialect=read_dialect(dialect))
 
 
-def ordered_by_file(sql: str, from_end: bool, dialect: str) -> str | None:
-    """A query that picks its first rows by an order (``ORDER BY x LIMIT n``) ordered by the row
-    number instead (DuckDB's ``rowid``: the file's order), from the end when ``from_end``; None
-    when it already is, or for any other shape (a grouped or distinct query has no row numbers)."""
+def _ordered_pick(sql: str, dialect: str) -> exp.Select | None:
+    """The query when it picks rows by an order (``ORDER BY … LIMIT n``), ungrouped and not distinct:
+    the rows it picks have row numbers to order by."""
     tree = parse_sql(sql, dialect)
     if (
         not isinstance(tree, exp.Select)
@@ -110,6 +109,16 @@ def ordered_by_file(sql: str, from_end: bool, dialect: str) -> str | None:
         or tree.args.get("group") is not None
         or tree.args.get("distinct") is not None
     ):
+        return None
+    return tree
+
+
+def ordered_by_file(sql: str, from_end: bool, dialect: str) -> str | None:
+    """A query that picks its first rows by an order (``ORDER BY x LIMIT n``) ordered by the row
+    number instead (DuckDB's ``rowid``: the file's order), from the end when ``from_end``; None
+    when it already is, or for any other shape (a grouped or distinct query has no row numbers)."""
+    tree = _ordered_pick(sql, dialect)
+    if tree is None:
         return None
     keys = tree.args["order"].expressions
     if any(isinstance(k.this, exp.Column) and k.this.name.casefold() == "rowid" for k in keys):
@@ -122,15 +131,8 @@ def ties_by_file_order(sql: str, from_end: bool, dialect: str) -> str | None:
     """A query that picks rows by an order (``ORDER BY x LIMIT n``) over one table, with the file's
     row order (``rowid``, from the end when ``from_end``) breaking its ties; None when it already
     uses the row order, or for any other shape (a join, a grouped or distinct query)."""
-    tree = parse_sql(sql, dialect)
-    if (
-        not isinstance(tree, exp.Select)
-        or tree.args.get("order") is None
-        or tree.args.get("limit") is None
-        or tree.args.get("group") is not None
-        or tree.args.get("distinct") is not None
-        or tree.args.get("joins")
-    ):
+    tree = _ordered_pick(sql, dialect)
+    if tree is None or tree.args.get("joins"):
         return None
     if any(isinstance(c, exp.Column) and c.name.casefold() == "rowid" for c in tree.find_all(exp.Column)):
         return None
