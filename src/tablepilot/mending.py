@@ -67,7 +67,7 @@ from tablepilot.sql.same_as import ASKS_OTHERS, without_named_row
 from tablepilot.sql.self_difference import split_difference
 from tablepilot.sql.subject_column import words
 from tablepilot.sql.text_filters import respelled
-from tablepilot.sql.ties import tie_probe, tied
+from tablepilot.sql.ties import tie_at_cut
 from tablepilot.sql.top_n import top_n_instead_of_extreme
 from tablepilot.sql.top_ranks import picked_count, ranks_up_to, top_count
 from tablepilot.sql.unasked_filters import (
@@ -129,6 +129,11 @@ class Rerunner:
             return safe, self.engine.execute(safe, max_rows=self.max_rows, timeout_s=self.timeout_s)
         except (GuardError, QueryError):
             return None
+
+    def rows(self, sql: str) -> list[list[object]] | None:
+        """The rows of :meth:`run`; None when it gives no result."""
+        ran = self.run(sql)
+        return ran[1].rows if ran is not None else None
 
     def values(self, table: str, column: str) -> list[str] | None:
         if (table, column) not in self._read:
@@ -708,11 +713,7 @@ def ties_in_file_order(
     last, first = bool(_LAST_WORD.search(question)), bool(_FIRST_WORD.search(question))
     if not runner.file_order or not result.rows or last == first:
         return None
-    probe = tie_probe(sql, dialect=runner.engine.dialect)
-    if probe is None or len(result.rows) != probe.shown:
-        return None
-    found = runner.run(probe.sql)
-    if found is None or not tied(probe, found[1].rows):
+    if tie_at_cut(sql, len(result.rows), runner.rows, dialect=runner.engine.dialect) is None:
         return None
     rerun = _found(question, runner.run(ties_by_file_order(sql, last, runner.engine.dialect)))
     if rerun is None or rerun[1].rows == result.rows:

@@ -44,7 +44,7 @@ from tablepilot.sideways import named_labels, sideways_data, sideways_labels, si
 from tablepilot.sql.extract import extract_sql
 from tablepilot.sql.lineage import passthrough_columns
 from tablepilot.sql.name_hints import close_columns, tables_in
-from tablepilot.sql.ties import tie_probe, tied
+from tablepilot.sql.ties import tie_at_cut
 from tablepilot.voting import Candidate, answer_key, choose
 
 CANNOT_ANSWER = "CANNOT_ANSWER"
@@ -803,16 +803,18 @@ def _finish(
 
 def _tie_note(context: DataContext, sql: str, result: ResultTable, timeout_s: float) -> str | None:
     """A note when the rows a LIMIT cut off begin with one equal to the last row shown."""
-    probe = tie_probe(sql, dialect=context.engine.dialect)
-    if probe is None or len(result.rows) != probe.shown:
+
+    def run(probe_sql: str) -> list[list[object]] | None:
+        try:
+            safe = checked(probe_sql, context.engine.dialect, [t.name for t in context.tables])
+            return context.engine.execute(safe, max_rows=len(result.rows) + 1, timeout_s=timeout_s).rows
+        except (GuardError, QueryError):
+            return None
+
+    found = tie_at_cut(sql, len(result.rows), run, dialect=context.engine.dialect)
+    if found is None:
         return None
-    try:
-        safe = checked(probe.sql, context.engine.dialect, [t.name for t in context.tables])
-        rows = context.engine.execute(safe, max_rows=probe.shown + 1, timeout_s=timeout_s).rows
-    except (GuardError, QueryError):
-        return None
-    if not tied(probe, rows):
-        return None
+    probe, rows = found
     values = ", ".join(
         f"{k} = {v}" for k, v in zip(probe.keys, rows[probe.shown][probe.width :], strict=False)
     )

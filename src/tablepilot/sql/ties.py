@@ -8,6 +8,7 @@ shown, the answer says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from sqlglot import exp
@@ -54,6 +55,18 @@ def tie_probe(sql: str, *, dialect: str = "duckdb") -> TieProbe | None:
     tree.set("expressions", [*(s.copy() for s in selected), *extra])
     tree.set("limit", exp.Limit(expression=exp.Literal.number(shown + 1)))
     return TieProbe(tree.sql(dialect=read_dialect(dialect)), shown, len(selected), keys)
+
+
+def tie_at_cut(
+    sql: str, shown: int, run: Callable[[str], list[list[object]] | None], *, dialect: str = "duckdb"
+) -> tuple[TieProbe, list[list[object]]] | None:
+    """The probe and its rows when the query (which returned ``shown`` rows) cut through rows that
+    tie at its LIMIT; None when it did not, or the probe could not run (``run`` gave None)."""
+    probe = tie_probe(sql, dialect=dialect)
+    if probe is None or shown != probe.shown:
+        return None
+    rows = run(probe.sql)
+    return (probe, rows) if rows is not None and tied(probe, rows) else None
 
 
 def tied(probe: TieProbe, rows: list[list[object]]) -> bool:
