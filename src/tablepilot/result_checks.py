@@ -532,10 +532,7 @@ _DATED_THING = re.compile(
 
 
 def _only_dates(result: ResultTable) -> bool:
-    cells = [v for row in result.rows for v in row if v is not None]
-    return bool(cells) and all(
-        isinstance(v, (dt.date, dt.datetime)) or (isinstance(v, str) and _full_date(v)) for v in cells
-    )
+    return _every_cell(result, lambda v: isinstance(v, dt.date) or (isinstance(v, str) and _full_date(v)))
 
 
 def _full_date(text: str) -> bool:
@@ -544,8 +541,13 @@ def _full_date(text: str) -> bool:
 
 
 def _only_numbers(result: ResultTable) -> bool:
+    return _every_cell(result, is_number)
+
+
+def _every_cell(result: ResultTable, test: Callable[[object], bool]) -> bool:
+    """Some cell is filled, and every filled cell passes ``test``."""
     cells = [v for row in result.rows for v in row if v is not None]
-    return bool(cells) and all(is_number(v) for v in cells)
+    return bool(cells) and all(test(v) for v in cells)
 
 
 def _zero_from_text_filter(sql: str, result: ResultTable) -> bool:

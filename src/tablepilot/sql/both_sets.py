@@ -50,9 +50,9 @@ def intersected(sql: str, *, dialect: str = "duckdb") -> str | None:
 def _split(terms: list[exp.Expr]) -> tuple[set[int], exp.Expr, exp.Expr] | None:
     """(the terms replaced, the first alternative, the second)."""
     for i, term in enumerate(terms):
-        inner = term.this if isinstance(term, exp.Paren) else term
-        if isinstance(inner, exp.Or) and not isinstance(_unparen(inner.this), exp.Or):
-            return {i}, _unparen(inner.this), _unparen(inner.expression)
+        inner = term.unnest()
+        if isinstance(inner, exp.Or) and not isinstance(inner.this.unnest(), exp.Or):
+            return {i}, inner.this.unnest(), inner.expression.unnest()
         if isinstance(inner, exp.In) and len(inner.expressions) == 2 and not inner.args.get("query"):
             a, b = inner.expressions
             return (
@@ -77,10 +77,6 @@ def _split(terms: list[exp.Expr]) -> tuple[set[int], exp.Expr, exp.Expr] | None:
     if not isinstance(a, exp.EQ) and not _apart(a, b):
         return None
     return {i, j}, a, b
-
-
-def _unparen(node: exp.Expr) -> exp.Expr:
-    return node.this if isinstance(node, exp.Paren) else node
 
 
 def _apart(a: exp.Expr, b: exp.Expr) -> bool:

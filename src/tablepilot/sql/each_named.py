@@ -64,8 +64,7 @@ def grouped_by_named(
 def _keeps_to(condition: exp.Expr, column: str, values: tuple[str, ...]) -> bool:
     """``column IN (values)`` or ``column = v1 OR column = v2 …``, with exactly ``values``."""
     wanted = {v.casefold() for v in values}
-    if isinstance(condition, exp.Paren):
-        return _keeps_to(condition.this, column, values)
+    condition = condition.unnest()
     if isinstance(condition, exp.In):
         named = condition.this
         listed = condition.expressions
@@ -83,7 +82,7 @@ def _keeps_to(condition: exp.Expr, column: str, values: tuple[str, ...]) -> bool
     equalities.append(node)
     seen = set()
     for eq in equalities:
-        eq = eq.this if isinstance(eq, exp.Paren) else eq
+        eq = eq.unnest()
         if not (
             isinstance(eq, exp.EQ)
             and isinstance(eq.this, exp.Column)

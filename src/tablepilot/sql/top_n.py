@@ -41,12 +41,11 @@ def _extreme_pick(term: exp.Expr) -> tuple[exp.Column, bool] | None:
     """(x, True for MAX) of ``x = (SELECT MAX(x) FROM …)`` or ``x IN (SELECT MAX(x) FROM …)``."""
     if isinstance(term, exp.EQ):
         column, query = term.this, term.expression
-        query = query.this if isinstance(query, exp.Subquery) else query
     elif isinstance(term, exp.In) and term.args.get("query") is not None:
         column, query = term.this, term.args["query"]
-        query = query.this if isinstance(query, exp.Subquery) else query
     else:
         return None
+    query = query.this if isinstance(query, exp.Subquery) else query
     if not isinstance(column, exp.Column) or not isinstance(query, exp.Select) or len(query.expressions) != 1:
         return None
     agg = query.expressions[0].unalias()

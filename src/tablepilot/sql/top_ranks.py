@@ -67,8 +67,7 @@ def picked_count(question: str) -> int | None:
     match = _N_PICKED.search(question)
     if match is None:
         return None
-    n = match.group(1) or match.group(2) or match.group(3)
-    return int(n) if n.isdigit() else NUMBER_WORDS.get(n.lower())
+    return _count(match.group(1) or match.group(2) or match.group(3))
 
 
 def top_count(question: str) -> int | None:
@@ -76,7 +75,11 @@ def top_count(question: str) -> int | None:
     match = TOP_N.search(question)
     if match is None:
         return None
-    n = match.group(1) or match.group(2)
+    return _count(match.group(1) or match.group(2))
+
+
+def _count(n: str) -> int | None:
+    """A count written in digits or as a number word ("5", "five", "五")."""
     return int(n) if n.isdigit() else NUMBER_WORDS.get(n.lower())
 
 
