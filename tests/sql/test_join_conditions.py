@@ -83,3 +83,63 @@ def test_when_the_named_columns_link_nothing_the_only_key_is_the_link() -> None:
         "SELECT T1.Fname FROM Faculty AS T1 JOIN Student AS T3 ON T3.Advisor = T1.FacID"
     )
     assert mend_join_conditions(sql, COLUMNS) is None  # no key, no shared name: left alone
+
+
+ROOMS = {
+    "course": ["course_id", "title"],
+    "section": ["course_id", "building", "room"],
+    "classroom": ["building", "room", "capacity"],
+    "College": ["cName", "state"],
+    "Player": ["pID", "pName"],
+    "Tryout": ["pID", "cName", "pPos"],
+}
+ROOM_KEYS = [
+    ForeignKey("section", ("building", "room"), "classroom", ("building", "room")),
+    ForeignKey("section", ("course_id",), "course", ("course_id",)),
+    ForeignKey("Tryout", ("cName",), "College", ("cName",)),
+    ForeignKey("Tryout", ("pID",), "Player", ("pID",)),
+]
+
+
+def test_a_skipped_table_between_the_two_is_joined_in_between() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE course (course_id TEXT, title TEXT)")
+    con.execute("CREATE TABLE section (course_id TEXT, building TEXT, room INT)")
+    con.execute("CREATE TABLE classroom (building TEXT, room INT, capacity INT)")
+    con.execute("INSERT INTO course VALUES ('c1', 'Art'), ('c2', 'Law')")
+    con.execute("INSERT INTO section VALUES ('c1', 'A', 1), ('c2', 'B', 2)")
+    con.execute("INSERT INTO classroom VALUES ('A', 1, 10), ('B', 2, 500)")
+    sql = (
+        "SELECT T1.title FROM course AS T1 JOIN classroom AS T2 ON T1.course_id = T1.course_id "
+        "ORDER BY T2.capacity DESC LIMIT 1"
+    )
+    mended = mend_join_conditions(sql, ROOMS, foreign_keys=ROOM_KEYS)
+    assert mended == (
+        'SELECT T1.title FROM course AS T1 JOIN "section" ON "section"."course_id" = T1."course_id" '
+        'JOIN classroom AS T2 ON "section"."building" = T2."building" AND "section"."room" = T2."room" '
+        "ORDER BY T2.capacity DESC LIMIT 1"
+    )
+    assert con.execute(mended).fetchall() == [("Law",)]
+
+
+def test_a_table_between_them_joined_later_gets_the_skipped_link() -> None:
+    sql = (
+        "SELECT DISTINCT T1.state FROM College AS T1 JOIN Player AS T2 ON T1.cName = T1.cName "
+        'JOIN "Tryout" ON "Tryout"."pID" = T2."pID" WHERE "Tryout".pPos = \'goalie\''
+    )
+    assert mend_join_conditions(sql, ROOMS, foreign_keys=ROOM_KEYS) == (
+        "SELECT DISTINCT T1.state FROM College AS T1 JOIN Player AS T2 ON TRUE "
+        'JOIN "Tryout" ON "Tryout"."pID" = T2."pID" AND "Tryout"."cName" = T1."cName" '
+        "WHERE \"Tryout\".pPos = 'goalie'"
+    )
+
+
+def test_no_bridge_when_two_tables_could_stand_between() -> None:
+    keys = [*ROOM_KEYS, ForeignKey("Waitlist", ("cName",), "College", ("cName",))]
+    keys.append(ForeignKey("Waitlist", ("pID",), "Player", ("pID",)))
+    sql = "SELECT 1 FROM College AS T1 JOIN Player AS T2 ON T1.cName = T1.cName"
+    assert mend_join_conditions(sql, ROOMS, foreign_keys=keys) is None
+    assert mend_join_conditions(sql, ROOMS, foreign_keys=ROOM_KEYS) == (
+        'SELECT 1 FROM College AS T1 JOIN "Tryout" ON "Tryout"."cName" = T1."cName" '
+        'JOIN Player AS T2 ON "Tryout"."pID" = T2."pID"'
+    )

@@ -7,6 +7,10 @@ joined table to a table read before it, so such an equality is read as that link
 key between the two on one of the named columns, else the one earlier table that has a column of
 that name, else the only foreign key between the joined table and the tables before it. When none
 of these is certain the query is left alone.
+
+When no key links the two tables directly, the model has skipped the table between them (``course
+JOIN classroom`` where sections hold the rooms): the one table with keys to both is put in
+between, or, when the query joins it later, its ON gains the link the skipped condition meant.
 """
 
 from __future__ import annotations
@@ -35,12 +39,13 @@ def mend_join_conditions(
     except (sqlglot.errors.SqlglotError, RecursionError):
         return None
     changed = False
-    for select in tree.find_all(exp.Select):
+    for select in list(tree.find_all(exp.Select)):
         read: list[tuple[str, str]] = []  # (alias as written, table name), in FROM/JOIN order
         start = select.args.get("from_")
         if start is not None and isinstance(start.this, exp.Table):
             read.append((start.this.alias_or_name, start.this.name))
-        for join in select.args.get("joins") or ():
+        joins = list(select.args.get("joins") or ())
+        for index, join in enumerate(joins):
             if not isinstance(join.this, exp.Table):
                 read = []  # a subquery in the join list: its columns are not known here
                 break
@@ -48,7 +53,10 @@ def mend_join_conditions(
             on = join.args.get("on")
             if on is not None and read:
                 for eq in _equalities(on):
-                    changed |= _relink(eq, joined, read, known, foreign_keys)
+                    if _relink(eq, joined, read, known, foreign_keys) or _bridge(
+                        select, index, eq, joined, read, foreign_keys
+                    ):
+                        changed = True
             read.append(joined)
     return tree.sql(dialect=read_dialect(dialect)) if changed else None
 
@@ -95,6 +103,128 @@ def _relink(
     eq.set("this", _column(own, joined[0], left))
     eq.set("expression", _column(theirs, alias, right))
     return True
+
+
+def _self_compared(
+    eq: exp.EQ, joined: tuple[str, str], read: Sequence[tuple[str, str]]
+) -> tuple[str, str] | None:
+    """The (alias, table) that ``eq`` compares with itself, when it is one of the query's tables."""
+    left, right = eq.this, eq.expression
+    if not (isinstance(left, exp.Column) and isinstance(right, exp.Column)):
+        return None
+    qualifier = left.table.casefold()
+    if not qualifier or qualifier != right.table.casefold():
+        return None
+    return next((t for t in [*read, joined] if t[0].casefold() == qualifier), None)
+
+
+def _bridge(
+    select: exp.Select,
+    index: int,
+    eq: exp.EQ,
+    joined: tuple[str, str],
+    read: Sequence[tuple[str, str]],
+    foreign_keys: Sequence[ForeignKey],
+) -> bool:
+    """Link the ``index``-th join to an earlier table through the one table with keys to both."""
+    itself = _self_compared(eq, joined, read)
+    if itself is None:
+        return False
+    earlier = list(read) if itself == joined else [itself]
+    seen = {t.casefold() for _, t in [*read, joined]}
+    joins = list(select.args.get("joins") or ())
+    later = {
+        j.this.name.casefold(): j
+        for j in joins[index + 1 :]
+        if isinstance(j.this, exp.Table) and j.args.get("on") is not None
+    }
+    found = []
+    for middle in sorted({t for fk in foreign_keys for t in (fk.table, fk.ref_table)}):
+        if middle.casefold() in seen - set(later):
+            continue
+        joined_keys = _keys_between(middle, joined[1], foreign_keys)
+        for partner in earlier:
+            partner_keys = _keys_between(middle, partner[1], foreign_keys)
+            if len(joined_keys) == 1 and len(partner_keys) == 1:
+                found.append((middle, joined_keys[0], partner, partner_keys[0]))
+    if len(found) != 1:
+        return False
+    middle, to_joined, partner, to_partner = found[0]
+    names = _alias_names(select)
+    there = later.get(middle.casefold())
+    if there is not None:  # joined later: its ON carries both links, this one joins all rows
+        alias = there.this.alias_or_name
+        on = there.args["on"]
+        for key, (end_alias, end) in ((to_partner, partner), (to_joined, joined)):
+            link = _link(key, middle, names[alias.casefold()], end, names[end_alias.casefold()])
+            if not any(_same_link(link, have) for have in _equalities(on)):
+                on = exp.and_(on, link)
+        there.set("on", on)
+        eq.replace(exp.true())
+        return True
+    if middle.casefold() in {a.casefold() for a, _ in [*read, joined]}:
+        return False  # its name is taken by an alias
+    new = exp.to_identifier(middle, quoted=True)
+    eq.replace(_link(to_joined, middle, new, joined[1], names[joined[0].casefold()]))
+    step = exp.Join(
+        this=exp.Table(this=new.copy()),
+        on=_link(to_partner, middle, new, partner[1], names[partner[0].casefold()]),
+    )
+    joins.insert(index, step)
+    select.set("joins", joins)
+    return True
+
+
+def _keys_between(table: str, other: str, foreign_keys: Sequence[ForeignKey]) -> list[ForeignKey]:
+    """The foreign keys from either table to the other."""
+    pair = {table.casefold(), other.casefold()}
+    return [
+        fk for fk in foreign_keys if {fk.table.casefold(), fk.ref_table.casefold()} == pair and len(pair) == 2
+    ]
+
+
+def _alias_names(select: exp.Select) -> dict[str, exp.Identifier]:
+    """Each table's alias (or name) as written, by its casefolded text: quoting as the query did."""
+    tables = [select.args["from_"].this] if select.args.get("from_") is not None else []
+    tables += [j.this for j in select.args.get("joins") or ()]
+    names = {}
+    for table in tables:
+        if isinstance(table, exp.Table):
+            written = table.args.get("alias")
+            ident = written.this if isinstance(written, exp.TableAlias) else table.this
+            if isinstance(ident, exp.Identifier):
+                names[ident.name.casefold()] = ident
+    return names
+
+
+def _link(
+    key: ForeignKey, table: str, alias: exp.Identifier, other: str, other_alias: exp.Identifier
+) -> exp.Expr:
+    """``key``'s equalities between ``table`` (as ``alias``) and ``other`` (as ``other_alias``)."""
+    mine, theirs = (key.columns, key.ref_columns)
+    if key.table.casefold() != table.casefold():
+        mine, theirs = theirs, mine
+    terms = [
+        exp.EQ(
+            this=exp.column(exp.to_identifier(a, quoted=True), table=alias.copy()),
+            expression=exp.column(exp.to_identifier(b, quoted=True), table=other_alias.copy()),
+        )
+        for a, b in zip(mine, theirs)
+    ]
+    return exp.and_(*terms)
+
+
+def _same_link(link: exp.Expr, have: exp.EQ) -> bool:
+    """Whether ``have`` is one of ``link``'s equalities, either way round."""
+
+    def ends(eq: exp.Expr) -> frozenset[str]:
+        return frozenset(
+            f"{c.table.casefold()}.{c.name.casefold()}"
+            for c in (eq.this, eq.expression)
+            if isinstance(c, exp.Column)
+        )
+
+    return any(ends(term) == ends(have) for term in _equalities(link))
 
 
 def _key_link(
