@@ -11,6 +11,7 @@ from tablepilot.linking import ValueLink
 from tablepilot.mending import (
     Rerunner,
     both_of,
+    count_things,
     drop_impossible_filters,
     drop_unasked_filters,
     keep_linked_filters,
@@ -536,3 +537,18 @@ def test_the_n_rows_asked_are_not_the_one_row_with_the_extreme(runner: Rerunner)
     mended = top_n_of_extreme("which 3 teams had the most wins?", sql, ran(runner, sql), [], runner)
     assert mended is not None and mended[1].rows == [["Week 50"], ["Spain"], ["Week 5 (Top 5)"]]
     assert top_n_of_extreme("which team had the most wins?", sql, ran(runner, sql), [], runner) is None
+
+
+def test_how_many_plots_answered_with_their_total_price_counts_the_plots() -> None:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "land",
+        pa.table(
+            {"地块名称": ["A地块", "B地块", "C地块"], "区域": ["东", "东", "西"], "成交总价": [100, 250, 70]}
+        ),
+    )
+    runner = Rerunner(engine, ["land"], max_rows=100, timeout_s=10, file_order=True)
+    sql = 'SELECT SUM("成交总价") FROM "land" WHERE "区域" = \'东\''
+    mended = count_things("东区一共成交了多少地块？", sql, ran(runner, sql), [], runner)
+    assert mended is not None and mended[1].rows == [[2]]
+    assert count_things("东区一共成交了多少钱？", sql, ran(runner, sql), [], runner) is None

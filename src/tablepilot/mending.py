@@ -53,6 +53,7 @@ from tablepilot.sql.clauses import (
     ordered_one_way,
     ties_by_file_order,
 )
+from tablepilot.sql.counted_rows import counted_thing, rows_counted
 from tablepilot.sql.date_granularity import coarser_dates
 from tablepilot.sql.each_named import averages_averages, grouped_by_named
 from tablepilot.sql.empty_keys import without_empty_keys
@@ -462,6 +463,25 @@ def count_groups(
     return *rerun, "The question asks for one number: counted the groups the query made."
 
 
+def count_things(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "一共成交了多少地块" answered with ``SUM("成交总价")`` or a list of prices: the number of the
+    rows the query picked."""
+    types = runner.column_types(sql)
+    if not result.rows or len(types) != 1:
+        return None
+    table, columns = next(iter(types.items()))
+    names = [c for c, t in columns.items() if not is_numeric_type(t)]
+    thing = counted_thing(question, table, names)
+    if thing is None:
+        return None
+    rerun = runner.run(rows_counted(sql, thing, dialect=runner.engine.dialect))
+    if rerun is None or rerun[1].rows == result.rows:
+        return None
+    return *rerun, f"The question asks how many {thing}: counted the rows the query picked."
+
+
 def skip_empty_keys(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
@@ -756,6 +776,7 @@ REWRITES: tuple[Rewrite, ...] = (
     drop_impossible_filters,  # after the typos and the unasked or repeated values
     keep_linked_filters,
     count_groups,
+    count_things,
     skip_empty_keys,
     calendar_order,
     month_names,
