@@ -371,6 +371,19 @@ def test_a_chinese_month_links_its_zero_padded_cell_and_not_dates_sharing_the_ye
     assert normalize("2017年3月4日") == normalize("2017年03月04日")
 
 
+def test_the_month_of_a_date_is_not_a_number_of_a_count_column() -> None:
+    con = duckdb.connect()
+    con.execute('CREATE TABLE homes ("年月" VARCHAR, "项目名称" VARCHAR, "成交套数" INTEGER)')
+    con.executemany(
+        "INSERT INTO homes VALUES (?, ?, ?)", [("2022年12月", "光明星城", 12), ("2022年12月", "东方颐城", 5)]
+    )
+    index = ValueIndex.build(con, table_infos_from_connection(con))
+    month = index.link("请问在2022年12月，房价最低的五个小区分别是哪些？")
+    assert [(ln.column, ln.value) for ln in month] == [("年月", "2022年12月")]
+    count = index.link("2022年12月成交了12套的小区是哪个？")  # 12 also stands alone: a count
+    assert ("成交套数", "12") in [(ln.column, ln.value) for ln in count]
+
+
 @pytest.mark.parametrize(
     ("question", "value", "named"),
     [

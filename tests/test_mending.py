@@ -552,3 +552,27 @@ def test_how_many_plots_answered_with_their_total_price_counts_the_plots() -> No
     mended = count_things("东区一共成交了多少地块？", sql, ran(runner, sql), [], runner)
     assert mended is not None and mended[1].rows == [[2]]
     assert count_things("东区一共成交了多少钱？", sql, ran(runner, sql), [], runner) is None
+
+
+def test_a_filter_on_the_number_of_the_asked_month_is_dropped_when_it_cuts_the_rows_asked() -> None:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "homes",
+        pa.table(
+            {
+                "年月": ["2022年12月"] * 4,
+                "项目名称": ["甲", "乙", "丙", "丁"],
+                "成交套数": ["12", "3", "7", "9"],
+                "成交均价": [50000, 40000, 30000, 60000],
+            }
+        ),
+    )
+    runner = Rerunner(engine, ["homes"], max_rows=100, timeout_s=10, file_order=True)
+    sql = (
+        'SELECT "项目名称" FROM "homes" WHERE "年月" = \'2022年12月\' AND "成交套数" = \'12\' '
+        'ORDER BY "成交均价" ASC LIMIT 3'
+    )
+    question = "请问在2022年12月，房价最低的三个小区分别是哪些？"
+    mended = drop_unasked_filters(question, sql, ran(runner, sql), [], runner)
+    assert mended is not None and mended[1].rows == [["丙"], ["乙"], ["甲"]]
+    assert "年月" in mended[0]

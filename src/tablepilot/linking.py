@@ -574,7 +574,12 @@ class ValueIndex:
         for i in candidates:
             e = self._entries[i]
             if e.numeric:
-                if len(e.grams) == 1 and e.grams[0] in q_gram_set and _is_meaningful(e.grams[0]):
+                if (
+                    len(e.grams) == 1
+                    and e.grams[0] in q_gram_set
+                    and _is_meaningful(e.grams[0])
+                    and not _only_in_dates(e.norm, q)
+                ):
                     offer(e, 0.55 if len(e.norm) >= 4 else 0.45, e.norm, None)
                 continue
             if _stem(e.norm) in self._schema_words:
@@ -811,6 +816,13 @@ def _listed_before(q: str, start: int) -> list[str]:
         items.append(q[begin:end])
         pos = begin
     return items
+
+
+def _only_in_dates(number: str, q: str) -> bool:
+    """Whether every mention of ``number`` in the question is a month or a day ("2022年12月",
+    "3月5日"): the 12 of December is not a count of 12 in some number column."""
+    found = list(re.finditer(rf"(?<![\d.]){re.escape(number)}(?![\d.])", q))
+    return bool(found) and all(re.match(r"\s*[月日号]", q[m.end() :]) for m in found)
 
 
 def _value_can_link(e: _Entry) -> bool:
