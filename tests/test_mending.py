@@ -17,6 +17,7 @@ from tablepilot.mending import (
     keep_linked_filters,
     listed_position,
     mend,
+    named_columns,
     named_of_repeated,
     one_example,
     respell_filters,
@@ -576,3 +577,23 @@ def test_a_filter_on_the_number_of_the_asked_month_is_dropped_when_it_cuts_the_r
     mended = drop_unasked_filters(question, sql, ran(runner, sql), [], runner)
     assert mended is not None and mended[1].rows == [["丙"], ["乙"], ["甲"]]
     assert "年月" in mended[0]
+
+
+def test_a_second_named_column_is_selected_too() -> None:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "fx",
+        pa.table(
+            {
+                "项目": ["其中：美元", "其中：欧元"],
+                "期末外币余额": ["342.00", "10.00"],
+                "期末折算人民币余额": ["2,385.86", "78.16"],
+            }
+        ),
+    )
+    runner = Rerunner(engine, ["fx"], max_rows=100, timeout_s=10, file_order=True)
+    sql = 'SELECT "期末折算人民币余额" FROM "fx" WHERE "项目" = \'其中：美元\''
+    question = "美元的期末外币余额和期末折算人民币余额分别是多少？"
+    mended = named_columns(question, sql, ran(runner, sql), [], runner)
+    assert mended is not None and mended[1].rows == [["342.00", "2,385.86"]]
+    assert named_columns("美元的期末折算人民币余额是多少？", sql, ran(runner, sql), [], runner) is None

@@ -62,6 +62,7 @@ from tablepilot.sql.group_totals import asks_total, summed_per_group
 from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.month_names import asks_month, named_months
 from tablepilot.sql.name_hints import table_names
+from tablepilot.sql.named_columns import with_named_columns
 from tablepilot.sql.rank_extremes import best_rank_first
 from tablepilot.sql.retarget import rename_table, retarget_single_table
 from tablepilot.sql.same_as import ASKS_OTHERS, without_named_row
@@ -765,6 +766,26 @@ def compared_direction(
     return *rerun, f"The question asks which of the named rows has the {way} value; ordered them {order}."
 
 
+def named_columns(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "美元的期末外币余额和期末折算人民币余额分别是多少？" answered with one of the two columns: the
+    query selecting both, in the question's order."""
+    types = runner.column_types(sql)
+    if not result.rows or len(types) != 1:
+        return None
+    columns = list(next(iter(types.values())))
+    rerun = _found(
+        question, runner.run(with_named_columns(question, sql, columns, dialect=runner.engine.dialect))
+    )
+    if rerun is None or len(rerun[1].columns) <= len(result.columns):
+        return None
+    added = [c for c in rerun[1].columns if c not in result.columns]
+    return *rerun, "The question also names " + ", ".join(
+        quote_ident(c) for c in added
+    ) + "; selected it too."
+
+
 #: in order: a typo before dropping the filter it is in; the row order before dropping filters
 REWRITES: tuple[Rewrite, ...] = (
     top_ranks,
@@ -796,6 +817,7 @@ REWRITES: tuple[Rewrite, ...] = (
     one_example,
     listed_position,
     ties_in_file_order,
+    named_columns,
 )
 
 

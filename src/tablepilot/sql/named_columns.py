@@ -1,0 +1,88 @@
+"""Two columns asked for, one given: "美元的期末外币余额和期末折算人民币余额分别是多少？".
+
+A small model answers a question that names two of the table's columns, joined by 和/与/、/"and"
+or asked twice ("…是多少，存货周转率又是多少"), with only the first or the last of them. When
+the query reads one table and selects plain columns, a column the question names beside a
+selected one and the query never mentions is added to the selection, in the question's order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+
+from sqlglot import exp
+
+from tablepilot.linking import normalize
+from tablepilot.sql.dialects import parse_sql, read_dialect
+
+#: what may stand between two names of one request: a conjunction, a comma, "…是多少，…又"
+_JOINED = re.compile(r"(?i)^(?:\W|和|与|及|以及|、|and|or|的|是多少|分别|又|还有|,|，|\s)*$")
+#: at most this many characters between the two names
+_GAP = 8
+
+
+def mentioned_spans(question: str, columns: Collection[str]) -> dict[str, tuple[int, int]]:
+    """Each column whose whole name the question contains, with where: longest names first, a
+    name inside a longer one's span not counted ("余额" within "期末外币余额")."""
+    q = normalize(question)
+    spans: dict[str, tuple[int, int]] = {}
+    for column in sorted(columns, key=lambda c: -len(normalize(c))):
+        name = normalize(column)
+        if len(name) < 2:
+            continue
+        start = q.find(name)
+        while start >= 0:
+            span = (start, start + len(name))
+            if not any(s <= span[0] and span[1] <= e for s, e in spans.values()):
+                spans[column] = span
+                break
+            start = q.find(name, start + 1)
+    return spans
+
+
+def with_named_columns(
+    question: str, sql: str, columns: Sequence[str], *, dialect: str = "duckdb"
+) -> str | None:
+    """``sql`` selecting also the columns of ``columns`` that the question names right beside a
+    selected one; None when there is none, or for a query that is not a plain one-table selection."""
+    tree = parse_sql(sql, dialect)
+    if not isinstance(tree, exp.Select) or tree.args.get("group") or tree.args.get("joins"):
+        return None
+    if not all(isinstance(e.unalias(), exp.Column) for e in tree.expressions):
+        return None
+    spans = mentioned_spans(question, columns)
+    selected = {e.unalias().name for e in tree.expressions}
+    used = {c.name for c in tree.find_all(exp.Column)}
+    q = normalize(question)
+    near = [
+        column
+        for column, span in spans.items()
+        if column not in used
+        and any(
+            column != other
+            and other in selected
+            and (gap := _between(span, spans[other]))[1] - gap[0] <= _GAP
+            and _JOINED.match(q[gap[0] : gap[1]])
+            and q[gap[0] : gap[1]].strip()
+            for other in spans
+        )
+    ]
+    if not near:
+        return None
+    named = sorted([c for c in spans if c in selected or c in near], key=lambda c: spans[c][0])
+    others = [e for e in tree.expressions if e.unalias().name not in spans]
+    by_name = {e.unalias().name: e for e in tree.expressions}
+    tree.set(
+        "expressions",
+        [
+            *others,
+            *(by_name[c] if c in by_name else exp.column(exp.to_identifier(c, quoted=True)) for c in named),
+        ],
+    )
+    return tree.sql(dialect=read_dialect(dialect))
+
+
+def _between(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    """The characters between two spans, whichever comes first."""
+    return (a[1], b[0]) if a[1] <= b[0] else (b[1], a[0])
