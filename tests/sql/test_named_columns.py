@@ -49,3 +49,13 @@ def test_left_alone(question: str, sql: str) -> None:
 def test_a_name_inside_a_longer_named_column_is_not_a_mention_of_its_own() -> None:
     spans = mentioned_spans("期末折算人民币余额是多少", ["期末折算人民币余额", "人民币余额", "余额"])
     assert list(spans) == ["期末折算人民币余额"]
+
+
+def test_each_of_two_clauses_asking_about_its_own_column() -> None:
+    sql = "SELECT \"本年增加\" FROM t WHERE \"项目\" = '其他资本公积'"
+    columns = ["项目", "年初余额", "本年增加", "年末余额"]
+    assert with_named_columns("该公司年初余额的其他资本公积有多少,本年增加了多少？", sql, columns) == (
+        "SELECT \"年初余额\", \"本年增加\" FROM t WHERE \"项目\" = '其他资本公积'"
+    )
+    # the other clause asks nothing: a condition, not a second request
+    assert with_named_columns("年初余额不为零的项目，本年增加了多少？", sql, columns) is None

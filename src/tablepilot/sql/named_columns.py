@@ -20,6 +20,9 @@ from tablepilot.sql.dialects import parse_sql, read_dialect
 _JOINED = re.compile(r"(?i)^(?:\W|和|与|及|以及|、|and|or|的|是多少|分别|又|还有|,|，|\s)*$")
 #: at most this many characters between the two names
 _GAP = 8
+#: the clauses of a question, and what makes a clause ask something of its own
+_CLAUSE_END = re.compile(r"[，,；;？?。]")
+_ASKS = re.compile(r"(?i)多少|几|什么|哪|怎样|如何|\b(what|how|which|who)\b")
 
 
 def mentioned_spans(question: str, columns: Collection[str]) -> dict[str, tuple[int, int]]:
@@ -60,11 +63,7 @@ def with_named_columns(
         for column, span in spans.items()
         if column not in used
         and any(
-            column != other
-            and other in selected
-            and (gap := _between(span, spans[other]))[1] - gap[0] <= _GAP
-            and _JOINED.match(q[gap[0] : gap[1]])
-            and q[gap[0] : gap[1]].strip()
+            column != other and other in selected and _asked_together(q, span, spans[other])
             for other in spans
         )
     ]
@@ -81,6 +80,27 @@ def with_named_columns(
         ],
     )
     return tree.sql(dialect=read_dialect(dialect))
+
+
+def _asked_together(q: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Two names of one request ("A和B", "A是多少，B又是多少"), or each in a clause that asks of
+    its own ("年初余额的其他资本公积有多少，本年增加了多少")."""
+    start, end = _between(a, b)
+    if end - start <= _GAP and _JOINED.match(q[start:end]) and q[start:end].strip():
+        return True
+    first, second = _clause(q, min(a, b)), _clause(q, max(a, b))
+    return first != second and bool(_ASKS.search(first[1]) and _ASKS.search(second[1]))
+
+
+def _clause(q: str, span: tuple[int, int]) -> tuple[int, str]:
+    """Which clause (its number and text) a span starts in."""
+    parts = _CLAUSE_END.split(q)
+    at = 0
+    for number, part in enumerate(parts):
+        if at + len(part) >= span[0]:
+            return number, part
+        at += len(part) + 1
+    return len(parts) - 1, parts[-1]
 
 
 def _between(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
