@@ -45,6 +45,28 @@ from tablepilot.answer_text import (
         ),  # the measure is context
         # a superlative compares by the measure it names: the name is the answer
         ("which team has the largest margin of victory?", ["Winner", "margin"], [["Syracuse", 28]], [0]),
+        # several number columns and no labels: the one the question names
+        (
+            "上年同期的净利润和存货周转率分别是多少？",
+            ["本期", "上年同期", "增减比例%"],
+            [["-59,559,343.23", "-37,376,016.76", "59.3%"], ["0.91", "0.66", ""]],
+            [1],
+        ),
+        ("what were the home and away scores?", ["home", "away"], [[3, 1]], None),
+        # the others are named in part ("期末和期初余额", "上期与本期的…金额") or repeat its header
+        ("待抵扣进项税期末和期初余额是多少？", ["期末余额", "期初余额"], [["48,782.21", "8,758.32"]], None),
+        (
+            "上期与本期的主营业务收入金额分别为多少,变动比例是多少？",
+            ["本期金额", "上期金额", "变动比例%"],
+            [["23,672,290.98", "25,523,985.02", "-7.25"]],
+            None,
+        ),
+        (
+            "QGA,QGB系列气缸的最大行程S是多少mm？",
+            ["QGA,QGB系列气缸", "QGA,QGB系列气缸_2"],
+            [["500", "800"]],
+            None,
+        ),
         # an either-or question names the measure it compares: the name is still the answer
         (
             "是A公司的营业总成本高，还是B公司的营业总成本高？",

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tablepilot.answer import ResultTable, cell_text, is_number
+from tablepilot.cells import parse_number
 from tablepilot.cells import parse_date
 from tablepilot.linking import normalize
 
@@ -155,7 +156,7 @@ def focus_columns(question: str, result: ResultTable) -> list[int] | None:
     elif quantity and not thing and len(numeric) == 1 and _labels_named(question, result, textual):
         return numeric  # "A与B的平均房价分别是多少": the labels are the names the question gave
     if focus is None:
-        return focus
+        return _one_named_measure(question, result)
     if _LISTING.search(question) and _enumerates(question, result.columns):
         return None  # "… List the engineer id, first name and last name.": each is asked for
     if _COMPARING.search(question) or asks_either(question):  # "哪家的营业总成本更低": the measure is context
@@ -175,6 +176,47 @@ _UNIT = re.compile(r"[（(][^）)]*[）)]|[%％]")
 
 
 _BETWEEN_LISTED = re.compile(r"^\s*(,|and|, and|&|as well as)?\s*(the|its|their|his|her|of)?\s*$")
+
+
+def _one_named_measure(question: str, result: ResultTable) -> list[int] | None:
+    """ "上年同期的…分别是多少" answered with 本期, 上年同期 and 增减比例: of several columns of
+    numbers (or of numbers written as text, '-59,559,343.23') and no labels, the one the question
+    names."""
+    columns = range(len(result.columns))
+    if len(result.columns) < 2 or not all(
+        row[i] in (None, "")
+        or is_number(row[i])
+        or (isinstance(row[i], str) and parse_number(row[i]) is not None)
+        for row in result.rows
+        for i in columns
+    ):
+        return None
+    named = [i for i in columns if names_column(question, result.columns[i])]
+    if len(named) != 1:
+        return None
+    # "期末和期初余额", "上期与本期的…金额": the others named in part are asked for too
+    rest = normalize(question).replace(_UNIT.sub("", normalize(result.columns[named[0]])).strip(), " ", 1)
+    family = _base_name(result.columns[named[0]])
+    if any(
+        _shares_part(result.columns[i], rest) or _base_name(result.columns[i]) == family
+        for i in columns
+        if i != named[0]
+    ):
+        return None
+    return named
+
+
+def _base_name(column: str) -> str:
+    """A column's name without its unit and the ``_2`` of a repeated header."""
+    return re.sub(r"_\d+$", "", _UNIT.sub("", normalize(column))).strip()
+
+
+def _shares_part(column: str, text: str) -> bool:
+    """Whether two characters in a row of the column's base name, or one of its words, are in ``text``."""
+    name = _base_name(column)
+    parts = [w for w in re.split(r"[\s_]+", name) if len(w) >= 2 and w.isascii()]
+    parts += [name[i : i + 2] for i in range(len(name) - 1) if not name[i : i + 2].isascii()]
+    return any(p in text for p in parts)
 
 
 def _labels_named(question: str, result: ResultTable, textual: Sequence[int]) -> bool:
