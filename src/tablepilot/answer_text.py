@@ -13,8 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tablepilot.answer import ResultTable, cell_text, is_number
-from tablepilot.cells import parse_number
-from tablepilot.cells import parse_date
+from tablepilot.cells import parse_date, parse_number
 from tablepilot.linking import normalize
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
