@@ -31,6 +31,7 @@ from tablepilot.sql.pattern_casts import patterns_on_text
 from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivot
 from tablepilot.sql.requalify import requalify_columns
 from tablepilot.sql.requote import backquotes_as_quotes, requote
+from tablepilot.sql.shared_keys import qualify_shared_keys
 from tablepilot.sql.subject_column import subject_for_missing
 from tablepilot.sql.text_numbers import numbers_from_text
 
@@ -117,6 +118,8 @@ class QueryRunner:
             mended = (
                 mend_join_conditions(mended, self.table_columns, dialect=dialect, foreign_keys=keys) or mended
             )
+            # WHERE Customer_ID = 3 over two tables joined on Customer_ID: ambiguous to DuckDB, one value
+            mended = qualify_shared_keys(mended, self.table_columns, dialect=dialect) or mended
         # "Date" LIKE '2008-12%': a pattern on a date or number means its written form
         mended = patterns_on_text(mended, self.column_types, dialect=dialect) or mended
         if keys:  # "campus" = 'San Jose State University' on an id column: the id of that campus
