@@ -62,6 +62,20 @@ def test_a_sum_of_text_with_a_number_twin_sums_the_twin(db: duckdb.DuckDBPyConne
     assert mended[1] == ['"rank_text" is text; its sum was taken over "Rank", its numbers.']
 
 
+def test_an_average_of_text_is_of_its_twin_or_of_the_number_in_each_cell(
+    db: duckdb.DuckDBPyConnection,
+) -> None:
+    sql = 'SELECT AVG("Season") FROM "roads"'
+    with pytest.raises(duckdb.BinderException):
+        db.execute(sql)
+    assert run(db, 'SELECT AVG("Time") FROM "roads"') == [(85.0,)]
+    db.execute("CREATE TABLE supply (amount VARCHAR)")
+    db.execute("INSERT INTO supply VALUES ('25,000'), ('35000'), ('n/a')")
+    mended = numbers_from_text("SELECT AVG(amount) FROM supply", {"supply": {"amount": "VARCHAR"}})
+    assert mended is not None and db.execute(mended[0]).fetchall() == [(30000.0,)]
+    assert mended[1] == ['"amount" is text; its average was taken over the number in each cell.']
+
+
 def test_the_year_of_text_is_its_twin_or_the_year_written_in_it(db: duckdb.DuckDBPyConnection) -> None:
     sql = (
         'SELECT EXTRACT(YEAR FROM "Left office") - EXTRACT(YEAR FROM "Took office") FROM "roads" '

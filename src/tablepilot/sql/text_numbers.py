@@ -5,6 +5,8 @@ function matches … sum(VARCHAR)"), and a small model sends the same query back
 column stays text when its cells are not all numbers or dates ('present' among dates of leaving
 office), so, before the guard:
 
+- an AVG of a text column averages its number twin, else the number in each cell (a database
+  schema may declare numbers ``VARCHAR``);
 - a SUM of a text column with a number twin (``"Time"`` → ``"Time_seconds"``, ``"Rank_text"`` →
   ``"Rank"``) sums the twin; without one it counts the cells: "the total number of destinations"
   over a column of road names is how many there are;
@@ -46,8 +48,8 @@ def numbers_from_text(
     tree, scopes = parsed
     notes: list[str] = []
     for scope, tables in scopes:
-        for node in list(scope.find_all(exp.Sum, exp.Extract, exp.Year, exp.Anonymous)):
-            column = _year_of(node) if not isinstance(node, exp.Sum) else node.this
+        for node in list(scope.find_all(exp.Sum, exp.Avg, exp.Extract, exp.Year, exp.Anonymous)):
+            column = _year_of(node) if not isinstance(node, (exp.Sum, exp.Avg)) else node.this
             if not isinstance(column, exp.Column):
                 continue
             table = table_of(column, tables, known)
@@ -55,7 +57,12 @@ def numbers_from_text(
             if type_name is None or not is_text_type(type_name):
                 continue
             columns = _spelled(types, table)
-            if isinstance(node, exp.Sum):
+            if isinstance(node, exp.Avg):
+                twin = _twin(column.name, columns, _NUMBER_TWINS)
+                column.replace(_renamed(column, twin) if twin is not None else _as_number(column))
+                read = f"its numbers in {quote_ident(twin)}" if twin else "the number in each cell"
+                notes.append(f"{quote_ident(column.name)} is text; its average was taken over {read}.")
+            elif isinstance(node, exp.Sum):
                 twin = _twin(column.name, columns, _NUMBER_TWINS)
                 name = quote_ident(column.name)
                 if twin is not None:
