@@ -25,6 +25,7 @@ from tablepilot.sql.durations import seconds_as_asked
 from tablepilot.sql.foreign_functions import duckdb_functions
 from tablepilot.sql.join_conditions import mend_join_conditions
 from tablepilot.sql.key_names import names_on_keys
+from tablepilot.sql.like_anchor import anchored_patterns
 from tablepilot.sql.misplaced_offset import offset_outside
 from tablepilot.sql.nested_aggregates import unnested_aggregates
 from tablepilot.sql.pattern_casts import patterns_on_text
@@ -122,6 +123,11 @@ class QueryRunner:
             mended = qualify_shared_keys(mended, self.table_columns, dialect=dialect) or mended
         # "Date" LIKE '2008-12%': a pattern on a date or number means its written form
         mended = patterns_on_text(mended, self.column_types, dialect=dialect) or mended
+        # "first names that end with the letter m" as LIKE '%m%': anchored where the question says
+        anchored = anchored_patterns(self.question, mended, dialect=dialect)
+        if anchored is not None:
+            mended = anchored
+            notes.append("The question says where the text must sit; the LIKE pattern was anchored there.")
         if keys:  # "campus" = 'San Jose State University' on an id column: the id of that campus
             named = functools.partial(_named_in, self.links)
             mended = names_on_keys(mended, self.column_types, keys, named, dialect=dialect) or mended
