@@ -60,6 +60,7 @@ from tablepilot.sql.empty_keys import without_empty_keys
 from tablepilot.sql.group_counts import groups_counted
 from tablepilot.sql.group_totals import asks_total, summed_per_group
 from tablepilot.sql.guard import check_readonly
+from tablepilot.sql.id_names import names_for_ids
 from tablepilot.sql.month_names import asks_month, named_months
 from tablepilot.sql.name_hints import table_names
 from tablepilot.sql.named_columns import with_named_columns
@@ -786,6 +787,25 @@ def named_columns(
     ) + "; selected it too."
 
 
+def names_of_ids(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "Total show times for each cinema" answered per ``"Cinema_ID"``: the cinemas' names, joined
+    through the declared foreign key, in the ids' place."""
+    keys = getattr(runner.engine, "foreign_keys", ())
+    if not result.rows or not keys:
+        return None
+    columns = {t.name: [c.name for c in t.columns] for t in runner.engine.tables()}
+    named = names_for_ids(question, sql, columns, keys, dialect=runner.engine.dialect)
+    rerun = runner.run(named[0] if named else None)
+    if named is None or rerun is None or len(rerun[1].rows) != len(result.rows):
+        return None
+    return *rerun, (
+        f"The question asks about the things {quote_ident(named[1])} points at; showed their "
+        f"{quote_ident(named[2])} instead of the id."
+    )
+
+
 #: in order: a typo before dropping the filter it is in; the row order before dropping filters
 REWRITES: tuple[Rewrite, ...] = (
     top_ranks,
@@ -818,6 +838,7 @@ REWRITES: tuple[Rewrite, ...] = (
     listed_position,
     ties_in_file_order,
     named_columns,
+    names_of_ids,
 )
 
 
