@@ -52,10 +52,24 @@ def test_a_name_inside_a_longer_named_column_is_not_a_mention_of_its_own() -> No
 
 
 def test_each_of_two_clauses_asking_about_its_own_column() -> None:
-    sql = "SELECT \"本年增加\" FROM t WHERE \"项目\" = '其他资本公积'"
+    sql = 'SELECT "本年增加" FROM t WHERE "项目" = \'其他资本公积\''
     columns = ["项目", "年初余额", "本年增加", "年末余额"]
     assert with_named_columns("该公司年初余额的其他资本公积有多少,本年增加了多少？", sql, columns) == (
-        "SELECT \"年初余额\", \"本年增加\" FROM t WHERE \"项目\" = '其他资本公积'"
+        'SELECT "年初余额", "本年增加" FROM t WHERE "项目" = \'其他资本公积\''
     )
     # the other clause asks nothing: a condition, not a second request
     assert with_named_columns("年初余额不为零的项目，本年增加了多少？", sql, columns) is None
+
+
+def test_two_columns_named_with_their_shared_part_written_once() -> None:
+    growth = ["column_1", "营业收入增长率%", "净利润增长率%", "总资产增长率%"]
+    sql = 'SELECT "净利润增长率%" FROM t WHERE "column_1" = \'本期\''
+    assert with_named_columns("帮忙查查本期营业收入和净利润的增长率", sql, growth) == (
+        'SELECT "净利润增长率%", "营业收入增长率%" FROM t WHERE "column_1" = \'本期\''
+    )
+    balances = ["项目", "期末余额", "期初余额"]
+    sql = 'SELECT "期初余额" FROM t WHERE "项目" = \'待抵扣进项税\''
+    assert with_named_columns("企业的待抵扣进项税期末和期初余额是多少？", sql, balances) == (
+        'SELECT "期末余额", "期初余额" FROM t WHERE "项目" = \'待抵扣进项税\''
+    )
+    assert with_named_columns("企业的待抵扣进项税期初余额是多少？", sql, balances) is None

@@ -44,6 +44,45 @@ def mentioned_spans(question: str, columns: Collection[str]) -> dict[str, tuple[
     return spans
 
 
+_CONJ = "(?:和|与|及|以及|、)"
+_UNIT = re.compile(r"[（(][^）)]*[）)]|[%％]")
+
+
+def shared_part_pairs(question: str, columns: Collection[str]) -> set[frozenset[str]]:
+    """Pairs of columns the question names with one shared part written once: "营业收入和净利润的
+    增长率" (营业收入增长率%, 净利润增长率%), "期末和期初余额" (期末余额, 期初余额)."""
+    q = normalize(question)
+    bases = {c: _UNIT.sub("", normalize(c)).strip() for c in columns}
+    bases = {c: b for c, b in bases.items() if len(b) >= 3 and not b.isascii()}
+    pairs = set()
+    names = sorted(bases)
+    for i, one in enumerate(names):
+        for other in names[i + 1 :]:
+            a, b = bases[one], bases[other]
+            suffix = _common_length(a[::-1], b[::-1])
+            prefix = _common_length(a, b)
+            if suffix >= 2 and len(a) > suffix and len(b) > suffix:
+                x, y, shared = a[:-suffix], b[:-suffix], a[-suffix:]
+                forms = [f"{re.escape(x)}{_CONJ}{re.escape(y)}的?{re.escape(shared)}"]
+                forms.append(f"{re.escape(y)}{_CONJ}{re.escape(x)}的?{re.escape(shared)}")
+            elif prefix >= 2 and len(a) > prefix and len(b) > prefix:
+                x, y, shared = a[prefix:], b[prefix:], a[:prefix]
+                forms = [f"{re.escape(shared)}的?{re.escape(x)}{_CONJ}{re.escape(y)}"]
+                forms.append(f"{re.escape(shared)}的?{re.escape(y)}{_CONJ}{re.escape(x)}")
+            else:
+                continue
+            if any(re.search(form, q) for form in forms):
+                pairs.add(frozenset((one, other)))
+    return pairs
+
+
+def _common_length(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
 def with_named_columns(
     question: str, sql: str, columns: Sequence[str], *, dialect: str = "duckdb"
 ) -> str | None:
@@ -67,6 +106,13 @@ def with_named_columns(
             for other in spans
         )
     ]
+    for pair in shared_part_pairs(question, columns):
+        if pair & selected and not pair <= selected:
+            (column,) = pair - selected
+            if column not in used and column not in near:
+                near.append(column)
+                at = q.find(_UNIT.sub("", normalize(column)).strip()[:2])  # where its own part is
+                spans[column] = (at, at)
     if not near:
         return None
     named = sorted([c for c in spans if c in selected or c in near], key=lambda c: spans[c][0])
