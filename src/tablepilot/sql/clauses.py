@@ -210,3 +210,18 @@ def typed_names(types: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, s
 def column_type(column: exp.Column, table: str | None, known: Mapping[str, Mapping[str, str]]) -> str | None:
     """The type of ``column`` of ``table`` in :func:`typed_names`' map; None when unknown."""
     return None if table is None else known.get(table.casefold(), {}).get(column.name.casefold())
+
+
+def written_aliases(select: exp.Select) -> dict[str, exp.Identifier]:
+    """Each table's alias (or name) as written, by its casefolded text, in FROM/JOIN order: a
+    rewrite that names a table again quotes it as the query did."""
+    tables = [select.args["from_"].this] if select.args.get("from_") is not None else []
+    tables += [j.this for j in select.args.get("joins") or ()]
+    names: dict[str, exp.Identifier] = {}
+    for table in tables:
+        if isinstance(table, exp.Table):
+            written = table.args.get("alias")
+            ident = written.this if isinstance(written, exp.TableAlias) else table.this
+            if isinstance(ident, exp.Identifier):
+                names.setdefault(ident.name.casefold(), ident)
+    return names

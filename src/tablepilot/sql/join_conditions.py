@@ -21,6 +21,7 @@ import sqlglot
 from sqlglot import exp
 
 from tablepilot.engines.joins import ForeignKey
+from tablepilot.sql.clauses import written_aliases
 from tablepilot.sql.dialects import read_dialect
 
 
@@ -77,21 +78,16 @@ def _relink(
     known: Mapping[str, Mapping[str, str]],
     foreign_keys: Sequence[ForeignKey],
 ) -> bool:
+    itself = _self_compared(eq, joined, read)
+    if itself is None:
+        return False
     left, right = eq.this, eq.expression
-    if not (isinstance(left, exp.Column) and isinstance(right, exp.Column)):
-        return False
-    qualifier = left.table.casefold()
-    if not qualifier or qualifier != right.table.casefold():
-        return False
     names = {left.name.casefold(), right.name.casefold()}
-    aliases = {alias.casefold(): table for alias, table in [*read, joined]}
-    if qualifier not in aliases:
-        return False
-    if qualifier == joined[0].casefold():  # the joined table with itself: link it to an earlier one
+    if itself == joined:  # the joined table with itself: link it to an earlier one
         partners = list(read)
     else:  # an earlier table with itself: the joined table is the one left out
         partners = [joined]
-        joined = next((a, t) for a, t in read if a.casefold() == qualifier)
+        joined = itself
     link = (
         _key_link(joined, partners, names, foreign_keys)
         or _name_link(joined, partners, names, known)
@@ -115,7 +111,7 @@ def _self_compared(
     qualifier = left.table.casefold()
     if not qualifier or qualifier != right.table.casefold():
         return None
-    return next((t for t in [*read, joined] if t[0].casefold() == qualifier), None)
+    return next((t for t in [joined, *read] if t[0].casefold() == qualifier), None)
 
 
 def _bridge(
@@ -150,7 +146,7 @@ def _bridge(
     if len(found) != 1:
         return False
     middle, to_joined, partner, to_partner = found[0]
-    names = _alias_names(select)
+    names = written_aliases(select)
     there = later.get(middle.casefold())
     if there is not None:  # joined later: its ON carries both links, this one joins all rows
         alias = there.this.alias_or_name
@@ -181,20 +177,6 @@ def _keys_between(table: str, other: str, foreign_keys: Sequence[ForeignKey]) ->
     return [
         fk for fk in foreign_keys if {fk.table.casefold(), fk.ref_table.casefold()} == pair and len(pair) == 2
     ]
-
-
-def _alias_names(select: exp.Select) -> dict[str, exp.Identifier]:
-    """Each table's alias (or name) as written, by its casefolded text: quoting as the query did."""
-    tables = [select.args["from_"].this] if select.args.get("from_") is not None else []
-    tables += [j.this for j in select.args.get("joins") or ()]
-    names = {}
-    for table in tables:
-        if isinstance(table, exp.Table):
-            written = table.args.get("alias")
-            ident = written.this if isinstance(written, exp.TableAlias) else table.this
-            if isinstance(ident, exp.Identifier):
-                names[ident.name.casefold()] = ident
-    return names
 
 
 def _link(

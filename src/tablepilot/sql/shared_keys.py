@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping
 
 from sqlglot import exp
 
-from tablepilot.sql.clauses import parsed_scopes
+from tablepilot.sql.clauses import parsed_scopes, written_aliases
 from tablepilot.sql.dialects import read_dialect
 
 
@@ -32,7 +32,8 @@ def qualify_shared_keys(
         select = scope.expression
         if not isinstance(select, exp.Select) or not select.args.get("joins"):
             continue
-        order = _read_order(select)
+        written = written_aliases(select)
+        order = list(written)
         linked = _equated(select)
         for column in scope.columns:
             if column.table:
@@ -41,28 +42,9 @@ def qualify_shared_keys(
             holders = [a for a in order if name in known.get(tables.get(a, "").casefold(), ())]
             if len(holders) < 2 or not _connected(holders, linked.get(name, set())):
                 continue
-            written = next(s for a, s in _aliases(select) if a == holders[0])
-            column.set("table", written.copy())
+            column.set("table", written[holders[0]].copy())
             changed = True
     return tree.sql(dialect=read_dialect(dialect)) if changed else None
-
-
-def _aliases(select: exp.Select) -> list[tuple[str, exp.Identifier]]:
-    """Each table's alias (or name) in FROM/JOIN order: casefolded, and as written."""
-    found = []
-    sources = [select.args["from_"].this] if select.args.get("from_") is not None else []
-    sources += [j.this for j in select.args.get("joins") or ()]
-    for source in sources:
-        if isinstance(source, exp.Table):
-            alias = source.args.get("alias")
-            ident = alias.this if isinstance(alias, exp.TableAlias) else source.this
-            if isinstance(ident, exp.Identifier):
-                found.append((ident.name.casefold(), ident))
-    return found
-
-
-def _read_order(select: exp.Select) -> list[str]:
-    return [a for a, _ in _aliases(select)]
 
 
 def _equated(select: exp.Select) -> dict[str, set[frozenset[str]]]:
