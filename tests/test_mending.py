@@ -45,6 +45,13 @@ def ran(runner: Rerunner, sql: str) -> ResultTable:
     return runner.engine.execute(sql, max_rows=100, timeout_s=10)
 
 
+def over(name: str, columns: dict[str, list[object]]) -> Rerunner:
+    """A rerunner over one DuckDB table of ``columns``."""
+    engine = DuckDBEngine()
+    engine.register_arrow(name, pa.table(columns))
+    return Rerunner(engine, [name], max_rows=100, timeout_s=10, file_order=True)
+
+
 @pytest.mark.parametrize(
     ("written", "read"),
     [("brazil", "Brazil"), ("Brazill", "Brazil"), ("Fremon 79", "Fremont 79"), ("Week 5", "Week 5 (Top 5)")],
@@ -541,14 +548,10 @@ def test_the_n_rows_asked_are_not_the_one_row_with_the_extreme(runner: Rerunner)
 
 
 def test_how_many_plots_answered_with_their_total_price_counts_the_plots() -> None:
-    engine = DuckDBEngine()
-    engine.register_arrow(
+    runner = over(
         "land",
-        pa.table(
-            {"地块名称": ["A地块", "B地块", "C地块"], "区域": ["东", "东", "西"], "成交总价": [100, 250, 70]}
-        ),
+        {"地块名称": ["A地块", "B地块", "C地块"], "区域": ["东", "东", "西"], "成交总价": [100, 250, 70]},
     )
-    runner = Rerunner(engine, ["land"], max_rows=100, timeout_s=10, file_order=True)
     sql = 'SELECT SUM("成交总价") FROM "land" WHERE "区域" = \'东\''
     mended = count_things("东区一共成交了多少地块？", sql, ran(runner, sql), [], runner)
     assert mended is not None and mended[1].rows == [[2]]
@@ -556,19 +559,15 @@ def test_how_many_plots_answered_with_their_total_price_counts_the_plots() -> No
 
 
 def test_a_filter_on_the_number_of_the_asked_month_is_dropped_when_it_cuts_the_rows_asked() -> None:
-    engine = DuckDBEngine()
-    engine.register_arrow(
+    runner = over(
         "homes",
-        pa.table(
-            {
-                "年月": ["2022年12月"] * 4,
-                "项目名称": ["甲", "乙", "丙", "丁"],
-                "成交套数": ["12", "3", "7", "9"],
-                "成交均价": [50000, 40000, 30000, 60000],
-            }
-        ),
+        {
+            "年月": ["2022年12月"] * 4,
+            "项目名称": ["甲", "乙", "丙", "丁"],
+            "成交套数": ["12", "3", "7", "9"],
+            "成交均价": [50000, 40000, 30000, 60000],
+        },
     )
-    runner = Rerunner(engine, ["homes"], max_rows=100, timeout_s=10, file_order=True)
     sql = (
         'SELECT "项目名称" FROM "homes" WHERE "年月" = \'2022年12月\' AND "成交套数" = \'12\' '
         'ORDER BY "成交均价" ASC LIMIT 3'
@@ -580,18 +579,14 @@ def test_a_filter_on_the_number_of_the_asked_month_is_dropped_when_it_cuts_the_r
 
 
 def test_a_second_named_column_is_selected_too() -> None:
-    engine = DuckDBEngine()
-    engine.register_arrow(
+    runner = over(
         "fx",
-        pa.table(
-            {
-                "项目": ["其中：美元", "其中：欧元"],
-                "期末外币余额": ["342.00", "10.00"],
-                "期末折算人民币余额": ["2,385.86", "78.16"],
-            }
-        ),
+        {
+            "项目": ["其中：美元", "其中：欧元"],
+            "期末外币余额": ["342.00", "10.00"],
+            "期末折算人民币余额": ["2,385.86", "78.16"],
+        },
     )
-    runner = Rerunner(engine, ["fx"], max_rows=100, timeout_s=10, file_order=True)
     sql = 'SELECT "期末折算人民币余额" FROM "fx" WHERE "项目" = \'其中：美元\''
     question = "美元的期末外币余额和期末折算人民币余额分别是多少？"
     mended = named_columns(question, sql, ran(runner, sql), [], runner)
