@@ -1,7 +1,8 @@
 """Two columns asked for, one given: "美元的期末外币余额和期末折算人民币余额分别是多少？".
 
-A small model answers a question that names two of the table's columns, joined by 和/与/、/"and"
-or asked twice ("…是多少，存货周转率又是多少"), with only the first or the last of them. When
+A small model answers a question that names two of the table's columns, joined by 和/与/、/"and",
+asked twice ("…是多少，存货周转率又是多少"), or with their shared part written once ("营业收入和
+净利润的增长率", "期末和期初余额"), with only the first or the last of them. When
 the query reads one table and selects plain columns, a column the question names beside a
 selected one and the query never mentions is added to the selection, in the question's order.
 """
