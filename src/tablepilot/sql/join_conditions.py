@@ -53,34 +53,34 @@ def mend_join_conditions(
             joined = (join.this.alias_or_name, join.this.name)
             on = join.args.get("on")
             if on is not None and read:
-                for eq in _equalities(on):
-                    if _relink(eq, joined, read, known, foreign_keys) or _bridge(
-                        select, index, eq, joined, read, foreign_keys
+                for eq in equalities(on):
+                    itself = _self_compared(eq, joined, read)
+                    if itself is not None and (
+                        _relink(eq, itself, joined, read, known, foreign_keys)
+                        or _bridge(select, index, eq, itself, joined, read, foreign_keys)
                     ):
                         changed = True
             read.append(joined)
     return tree.sql(dialect=read_dialect(dialect)) if changed else None
 
 
-def _equalities(on: exp.Expr) -> list[exp.EQ]:
+def equalities(on: exp.Expr) -> list[exp.EQ]:
     """The ``a = b`` conditions an ON requires (its AND-ed terms, not those under OR or NOT)."""
     if isinstance(on, exp.Paren):
-        return _equalities(on.this)
+        return equalities(on.this)
     if isinstance(on, exp.And):
-        return _equalities(on.left) + _equalities(on.right)
+        return equalities(on.left) + equalities(on.right)
     return [on] if isinstance(on, exp.EQ) else []
 
 
 def _relink(
     eq: exp.EQ,
+    itself: tuple[str, str],
     joined: tuple[str, str],
     read: Sequence[tuple[str, str]],
     known: Mapping[str, Mapping[str, str]],
     foreign_keys: Sequence[ForeignKey],
 ) -> bool:
-    itself = _self_compared(eq, joined, read)
-    if itself is None:
-        return False
     left, right = eq.this, eq.expression
     names = {left.name.casefold(), right.name.casefold()}
     if itself == joined:  # the joined table with itself: link it to an earlier one
@@ -118,14 +118,13 @@ def _bridge(
     select: exp.Select,
     index: int,
     eq: exp.EQ,
+    itself: tuple[str, str],
     joined: tuple[str, str],
     read: Sequence[tuple[str, str]],
     foreign_keys: Sequence[ForeignKey],
 ) -> bool:
-    """Link the ``index``-th join to an earlier table through the one table with keys to both."""
-    itself = _self_compared(eq, joined, read)
-    if itself is None:
-        return False
+    """Link the ``index``-th join to an earlier table through the one table with keys to both;
+    ``itself``: the table ``eq`` compares with itself."""
     earlier = list(read) if itself == joined else [itself]
     seen = {t.casefold() for _, t in [*read, joined]}
     joins = list(select.args.get("joins") or ())
@@ -153,7 +152,7 @@ def _bridge(
         on = there.args["on"]
         for key, (end_alias, end) in ((to_partner, partner), (to_joined, joined)):
             link = _link(key, middle, names[alias.casefold()], end, names[end_alias.casefold()])
-            if not any(_same_link(link, have) for have in _equalities(on)):
+            if not any(_same_link(link, have) for have in equalities(on)):
                 on = exp.and_(on, link)
         there.set("on", on)
         eq.replace(exp.true())
@@ -206,7 +205,7 @@ def _same_link(link: exp.Expr, have: exp.EQ) -> bool:
             if isinstance(c, exp.Column)
         )
 
-    return any(ends(term) == ends(have) for term in _equalities(link))
+    return any(ends(term) == ends(have) for term in equalities(link))
 
 
 def _key_link(
