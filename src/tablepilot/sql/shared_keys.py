@@ -15,6 +15,7 @@ from sqlglot import exp
 
 from tablepilot.sql.clauses import parsed_scopes, written_aliases
 from tablepilot.sql.dialects import read_dialect
+from tablepilot.sql.join_conditions import equalities
 
 
 def qualify_shared_keys(
@@ -52,7 +53,7 @@ def _equated(select: exp.Select) -> dict[str, set[frozenset[str]]]:
     pairs: dict[str, set[frozenset[str]]] = {}
     for join in select.args.get("joins") or ():
         on = join.args.get("on")
-        for eq in on.find_all(exp.EQ) if on is not None else ():
+        for eq in equalities(on) if on is not None else ():  # not one under OR: no equality then
             left, right = eq.this, eq.expression
             if (
                 isinstance(left, exp.Column)
