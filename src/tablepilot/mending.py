@@ -169,6 +169,11 @@ class Rerunner:
         read = self._read_by(sql)
         return {t.name: {c.name: c.type for c in t.columns} for t in self.engine.tables() if t.name in read}
 
+    def one_table(self, sql: str) -> tuple[str, dict[str, str]] | None:
+        """The one table ``sql`` reads and its column types; None when it reads several or none."""
+        types = self.column_types(sql)
+        return next(iter(types.items())) if len(types) == 1 else None
+
     def read_values(self, sql: str, column: str) -> list[str] | None:
         """:meth:`values` of ``column`` in the first table ``sql`` reads that has it."""
         tables = self._read_by(sql)
@@ -474,10 +479,10 @@ def count_things(
 ) -> tuple[str, ResultTable, str] | None:
     """ "一共成交了多少地块" answered with ``SUM("成交总价")`` or a list of prices: the number of the
     rows the query picked."""
-    types = runner.column_types(sql)
-    if not result.rows or len(types) != 1:
+    read = runner.one_table(sql) if result.rows else None
+    if read is None:
         return None
-    table, columns = next(iter(types.items()))
+    table, columns = read
     names = [c for c, t in columns.items() if not is_numeric_type(t)]
     thing = counted_thing(question, table, names)
     if thing is None:
@@ -772,10 +777,10 @@ def named_columns(
 ) -> tuple[str, ResultTable, str] | None:
     """ "美元的期末外币余额和期末折算人民币余额分别是多少？" answered with one of the two columns: the
     query selecting both, in the question's order."""
-    types = runner.column_types(sql)
-    if not result.rows or len(types) != 1:
+    read = runner.one_table(sql) if result.rows else None
+    if read is None:
         return None
-    columns = list(next(iter(types.values())))
+    columns = list(read[1])
     rerun = _found(
         question, runner.run(with_named_columns(question, sql, columns, dialect=runner.engine.dialect))
     )
