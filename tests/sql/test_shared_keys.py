@@ -49,8 +49,10 @@ def test_a_chain_of_joins_on_one_key_names_the_first_table() -> None:
         "SELECT name FROM Policies JOIN Cities ON Policies.Policy_ID = 1",
         "SELECT T1.Customer_ID FROM Customers AS T1 JOIN Customers_Policies AS T2 ON T1.Customer_ID = T2.Customer_ID",
         # an equality under OR does not make the two equal
-        "SELECT Customer_ID FROM Customers AS T1 JOIN Customers_Policies AS T2 "
-        "ON T1.Customer_ID = T2.Customer_ID OR T2.Policy_ID = 1",
+        (
+            "SELECT Customer_ID FROM Customers AS T1 JOIN Customers_Policies AS T2 "
+            "ON T1.Customer_ID = T2.Customer_ID OR T2.Policy_ID = 1"
+        ),
         "SELECT Customer_name FROM Customers",
         "SELECT FROM WHERE",
     ],
