@@ -392,6 +392,9 @@ def test_the_month_of_a_date_is_not_a_number_of_a_count_column() -> None:
         ("in what year did the muncie flyers have an undefeated record?", "14th APFA", False),
         ("how many times did bekele win in brussels?", "%Brussels%", True),
         ("how many games did they win?", "W%", True),  # nothing to judge by: it stays
+        # the 12 of "2022年12月" is the month, not a value of another column; the year and month are
+        ("请问在2022年12月，房价最低的五个小区分别是哪些？", "12", False),
+        ("请问在2022年12月，房价最低的五个小区分别是哪些？", "2022年12月", True),
         ("华东区的销售额？", "华东", True),
         ("卫星有哪些用处？", "森林资源", False),
         ("2021年8月的成交量", "2021年08月", True),

@@ -339,12 +339,17 @@ def _find_exact(value: str, question: str) -> tuple[int, int] | None:
     return None
 
 
+#: "2022年12月": the 12 names a month, not a filter value of some other column
+_MONTH_OF_YEAR = re.compile(r"(\d{4})\s*年\s*\d{1,2}\s*月")
+
+
 def names_value(question: str, value: str, links: Sequence[ValueLink]) -> bool:
     """Whether the question may have asked for a filter on ``value``: a cell linked to it, the text
     itself, or one of its words or numbers in the question; not a cell with words and numbers none of
-    whose numbers the question has. True when the value has no word or number to judge by (``LIKE 'W%'``)."""
+    whose numbers the question has, nor the month of "2022年12月" ("成交套数" = '12'). True when the
+    value has no word or number to judge by (``LIKE 'W%'``)."""
     norm = normalize(value.strip("%"))
-    question_norm = normalize(question)
+    question_norm = _MONTH_OF_YEAR.sub(r"\1年 月", normalize(question))
     if not norm or norm in question_norm:
         return True
     own = {g for g in grams(norm) if g.startswith("#") or _is_meaningful(g)}

@@ -280,10 +280,6 @@ _ABSENCE = re.compile(
 )
 
 
-#: "2022年12月": the 12 names a month, not a filter value of some other column ("成交套数" = '12')
-_MONTH_OF_YEAR = re.compile(r"(\d{4})\s*年\s*\d{1,2}\s*月")
-
-
 def drop_unasked_filters(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
@@ -293,7 +289,7 @@ def drop_unasked_filters(
     short = _fewer_than_asked(question, sql, result, runner.engine.dialect)
     if not (short or found_nothing(question, sql, result)):
         return None
-    asked = functools.partial(names_value, _MONTH_OF_YEAR.sub(r"\1年 月", question), links=links)
+    asked = functools.partial(names_value, question, links=links)
     numbers = not _ABSENCE.search(question)  # "undefeated" is "L" = 0: number filters stay there
     dropped = without_unasked(sql, asked, dialect=runner.engine.dialect, numbers=numbers)
     rerun = _found(question, runner.run(dropped[0] if dropped else None))
