@@ -14,7 +14,7 @@ from typing import Any
 
 from tablepilot.answer import ResultTable, cell_text, is_number
 from tablepilot.cells import parse_date, parse_number
-from tablepilot.linking import normalize
+from tablepilot.linking import normalize, without_unit
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SHOWN = 5
@@ -171,7 +171,6 @@ _COMPARING = re.compile(
 )
 #: a request that lists what to show: "List the id, first name and last name", "Find the name and age"
 _LISTING = re.compile(r"(?i)(^|[.?!;]\s*)(list|show|give|return|display|find|report|provide|tell me)\b")
-_UNIT = re.compile(r"[（(][^）)]*[）)]|[%％]")
 
 
 _BETWEEN_LISTED = re.compile(r"^\s*(,|and|, and|&|as well as)?\s*(the|its|their|his|her|of)?\s*$")
@@ -194,7 +193,7 @@ def _one_named_measure(question: str, result: ResultTable) -> list[int] | None:
     if len(named) != 1:
         return None
     # "期末和期初余额", "上期与本期的…金额": the others named in part are asked for too
-    rest = normalize(question).replace(_UNIT.sub("", normalize(result.columns[named[0]])).strip(), " ", 1)
+    rest = normalize(question).replace(without_unit(result.columns[named[0]]).strip(), " ", 1)
     family = _base_name(result.columns[named[0]])
     if any(
         _shares_part(result.columns[i], rest) or _base_name(result.columns[i]) == family
@@ -207,7 +206,7 @@ def _one_named_measure(question: str, result: ResultTable) -> list[int] | None:
 
 def _base_name(column: str) -> str:
     """A column's name without its unit and the ``_2`` of a repeated header."""
-    return re.sub(r"_\d+$", "", _UNIT.sub("", normalize(column))).strip()
+    return re.sub(r"_\d+$", "", without_unit(column)).strip()
 
 
 def _shares_part(column: str, text: str) -> bool:
@@ -234,7 +233,7 @@ def _enumerates(question: str, columns: Sequence[str]) -> bool:
     text = normalize(question)
     spans = []
     for column in columns:
-        name = " ".join(_UNIT.sub("", normalize(column)).replace("_", " ").split())
+        name = " ".join(without_unit(column).replace("_", " ").split())
         at = text.find(name) if len(name) >= 2 else -1
         if at >= 0:
             spans.append((at, at + len(name)))
@@ -245,7 +244,7 @@ def _enumerates(question: str, columns: Sequence[str]) -> bool:
 def names_column(question: str, column: str) -> bool:
     """The question names the column, its unit aside ("占总资产的比例" for "占总资产的比例%",
     "金额" for "金额（元）"); both read as the linker reads them (``linking.normalize``)."""
-    name = _UNIT.sub("", normalize(column)).strip()
+    name = without_unit(column).strip()
     return len(name) >= 2 and not name.isdigit() and name in normalize(question)
 
 

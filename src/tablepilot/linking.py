@@ -252,6 +252,16 @@ _NUMBER_RE = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?![\w])")
 _LATIN_LETTERS = str.maketrans({"đ": "d", "ð": "d", "ł": "l", "ø": "o", "ı": "i", "ħ": "h", "ŧ": "t"})
 
 
+#: a unit written into a column's name: "金额（元）", "占比%"
+_UNIT = re.compile(r"[（(][^）)]*[）)]|[%％]")
+
+
+def without_unit(name: str) -> str:
+    """A column's name as the linker reads it (:func:`normalize`), its unit left out: questions
+    name "金额", not "金额（元）"."""
+    return _UNIT.sub("", normalize(name))
+
+
 def normalize(text: str) -> str:
     """NFKC (full-width → half-width), case-folded, whitespace collapsed, accents of Latin letters
     dropped (people type "zabalj" for 'Žabalj'; CJK and kana are left as they are)."""

@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 
 from sqlglot import exp
 
-from tablepilot.linking import normalize
+from tablepilot.linking import normalize, without_unit
 from tablepilot.sql.dialects import parse_sql, read_dialect
 
 #: what may stand between two names of one request: a conjunction, a comma, "…是多少，…又"
@@ -46,14 +46,13 @@ def mentioned_spans(question: str, columns: Collection[str]) -> dict[str, tuple[
 
 
 _CONJ = "(?:和|与|及|以及|、)"
-_UNIT = re.compile(r"[（(][^）)]*[）)]|[%％]")
 
 
 def shared_part_pairs(question: str, columns: Collection[str]) -> set[frozenset[str]]:
     """Pairs of columns the question names with one shared part written once: "营业收入和净利润的
     增长率" (营业收入增长率%, 净利润增长率%), "期末和期初余额" (期末余额, 期初余额)."""
     q = normalize(question)
-    bases = {c: _UNIT.sub("", normalize(c)).strip() for c in columns}
+    bases = {c: without_unit(c).strip() for c in columns}
     bases = {c: b for c, b in bases.items() if len(b) >= 3 and not b.isascii()}
     pairs = set()
     names = sorted(bases)
@@ -112,7 +111,7 @@ def with_named_columns(
             (column,) = pair - selected
             if column not in used and column not in near:
                 near.append(column)
-                at = q.find(_UNIT.sub("", normalize(column)).strip()[:2])  # where its own part is
+                at = q.find(without_unit(column).strip()[:2])  # where its own part is
                 spans[column] = (at, at)
     if not near:
         return None
