@@ -23,6 +23,7 @@ from tablepilot.mending import (
     respell_filters,
     ties_in_file_order,
     top_n_of_extreme,
+    top_of_groups,
 )
 
 
@@ -592,3 +593,43 @@ def test_a_second_named_column_is_selected_too() -> None:
     mended = named_columns(question, sql, ran(runner, sql), [], runner)
     assert mended is not None and mended[1].rows == [["342.00", "2,385.86"]]
     assert named_columns("美元的期末折算人民币余额是多少？", sql, ran(runner, sql), [], runner) is None
+
+
+SALES = {
+    "地区": ["华东", "华东", "华南", "华北", "华北"],
+    "销售额": [100, 150, 350, 200, 90],
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "top"),
+    [
+        ("哪个地区的销售额最高？", "华南"),
+        ("哪个地区的销售额最低？", "华东"),
+        ("Which region has the highest sales?", "华南"),
+    ],
+)
+def test_every_group_listed_where_the_top_one_was_asked_keeps_the_top_one(question: str, top: str) -> None:
+    runner = over("sales", SALES)
+    sql = 'SELECT "地区", SUM("销售额") FROM "sales" GROUP BY "地区"'
+    mended = top_of_groups(question, sql, ran(runner, sql), [], runner)
+    assert mended is not None and [r[0] for r in mended[1].rows] == [top]
+    assert "LIMIT 1" in mended[0] and 'SUM("销售额")' in mended[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "sql"),
+    [
+        ("每个地区的销售额最高是多少？", 'SELECT "地区", MAX("销售额") FROM "sales" GROUP BY "地区"'),
+        ("销售额排名前二的地区是哪些？", 'SELECT "地区", SUM("销售额") FROM "sales" GROUP BY "地区"'),
+        (
+            "哪个地区的销售额最高？",
+            'SELECT "地区", SUM("销售额") FROM "sales" GROUP BY "地区" ORDER BY 2 DESC LIMIT 2',
+        ),
+        ("哪个地区的销售额最高？", 'SELECT "地区", SUM("销售额"), COUNT(*) FROM "sales" GROUP BY "地区"'),
+        ("各地区销售额是多少？", 'SELECT "地区", SUM("销售额") FROM "sales" GROUP BY "地区"'),
+    ],
+)
+def test_groups_asked_for_each_or_already_picked_are_left_alone(question: str, sql: str) -> None:
+    runner = over("sales", SALES)
+    assert top_of_groups(question, sql, ran(runner, sql), [], runner) is None

@@ -34,7 +34,9 @@ from tablepilot.linking import ValueLink, names_value, normalize
 from tablepilot.profile import is_numeric_type
 from tablepilot.result_checks import (
     TOTALS_SUFFIX,
+    asks_extreme,
     closest_spellings,
+    every_row_wanted,
     found_nothing,
     neighbour_case,
     one_value_wanted,
@@ -58,6 +60,7 @@ from tablepilot.sql.date_granularity import coarser_dates
 from tablepilot.sql.each_named import averages_averages, grouped_by_named
 from tablepilot.sql.empty_keys import without_empty_keys
 from tablepilot.sql.group_counts import groups_counted
+from tablepilot.sql.group_extreme import top_group
 from tablepilot.sql.group_totals import asks_total, summed_per_group
 from tablepilot.sql.guard import check_readonly
 from tablepilot.sql.id_names import names_for_ids
@@ -470,6 +473,26 @@ def count_groups(
     return *rerun, "The question asks for one number: counted the groups the query made."
 
 
+def top_of_groups(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "哪个地区的销售额最高" answered with every region beside its measure: the top region, ordered by
+    the query's own measure."""
+    if len(result.rows) < 2 or not (asks_which(question) and asks_extreme(question)):
+        return None
+    largest = asked_direction(question)
+    if largest is None or every_row_wanted(question) or (top_count(question) or 1) != 1:
+        return None
+    rerun = _found(question, runner.run(top_group(sql, largest, dialect=runner.engine.dialect)))
+    if rerun is None:
+        return None
+    word = "largest" if largest else "smallest"
+    return (
+        *rerun,
+        f"The question asks for the one with the {word} value: ordered the groups by it and kept the first.",
+    )
+
+
 def count_things(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
@@ -822,6 +845,7 @@ REWRITES: tuple[Rewrite, ...] = (
     drop_impossible_filters,  # after the typos and the unasked or repeated values
     keep_linked_filters,
     count_groups,
+    top_of_groups,
     count_things,
     skip_empty_keys,
     calendar_order,

@@ -398,6 +398,16 @@ _EXTREME = re.compile(
 )
 
 
+def asks_extreme(question: str) -> bool:
+    """ "最高", "the most", "lowest": the question asks for the top (or bottom) one."""
+    return bool(_EXTREME.search(question))
+
+
+def every_row_wanted(question: str) -> bool:
+    """ "each", "all", "每", "排名": every row is asked about, not one picked from them."""
+    return bool(_EVERY_ROW.search(question))
+
+
 def _ignored_cells(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], dialect: str
 ) -> tuple[tuple[str, str], list[str]] | None:
