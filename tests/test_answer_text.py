@@ -129,6 +129,14 @@ def test_an_empty_cell_of_a_one_row_answer_is_no_value() -> None:
     assert answer_values(ResultTable(["a", "b"], [[None, None]]), None, "what?") == ["", ""]
 
 
+def test_empty_cells_of_a_list_are_no_values() -> None:
+    scores = ResultTable(["Score"], [[""], ["26"], [None], ["16"]])
+    assert answer_values(scores, None, "what is the score by bedford in each game at home?") == ["26", "16"]
+    two = ResultTable(["Score", "Date"], [["", "16 October"], ["39", "2 April"]])
+    assert answer_values(two, None, "what scores did bedford get at home?") == ["39"]
+    assert answer_values(ResultTable(["Score"], [[""], [None]]), None, "scores?") == ["", ""]
+
+
 def test_clauses_that_each_ask_something() -> None:
     assert asked_parts("房屋建筑物折旧采用什么方法,折旧年限是多少年？") == [
         "房屋建筑物折旧采用什么方法",

@@ -286,13 +286,19 @@ def answer_values(result: ResultTable, display: Display | None = None, question:
         return cell_text(value)
 
     if len(result.columns) == 1:
-        return _years_if_asked(question, [text(0, r[0]) for r in result.rows])
+        return _years_if_asked(question, _filled([text(0, r[0]) for r in result.rows]))
     chosen = _answer_columns(question, result)
     if len(result.rows) == 1:
         row = result.rows[0]
         filled = [i for i in chosen if row[i] is not None] or chosen  # an empty cell is no value
         return _years_if_asked(question, [text(i, row[i]) for i in filled])
-    return _years_if_asked(question, [text(chosen[0], r[chosen[0]]) for r in result.rows])
+    return _years_if_asked(question, _filled([text(chosen[0], r[chosen[0]]) for r in result.rows]))
+
+
+def _filled(values: list[str]) -> list[str]:
+    """A list's values without its empty cells ("the score in each home game", one game unscored):
+    an empty cell is no value. All of them when every one is empty."""
+    return [v for v in values if v.strip()] or values
 
 
 def _years_if_asked(question: str, values: list[str]) -> list[str]:
