@@ -25,6 +25,8 @@ from tablepilot.answer_text import (
         ("total amount by region", ["region", "total"], [["East", 2000], ["West", 1000]], None),
         ("what are the first and last names?", ["first", "last"], [["Ann", "Lee"]], None),
         ("how many rows?", ["n"], [[3]], None),
+        # a breakdown by numbered majors: the major named is each row's label, not the answer
+        ("How many students are there in each major?", ["Major", "count"], [[50, 2], [600, 18]], None),
         # 总 is part of the measure's name here, not a request for a total
         ("哪家公司的营业总成本更低？", ["企业名称", "营业总成本"], [["三巽控股", 17.65]], [0]),
         ("华南的总销售额是多少？", ["地区", "销售额"], [["华南", 350]], [1]),

@@ -10,6 +10,7 @@ from tablepilot.engines.duckdb_engine import DuckDBEngine
 from tablepilot.linking import ValueLink
 from tablepilot.mending import (
     Rerunner,
+    asked_order,
     both_of,
     count_things,
     drop_impossible_filters,
@@ -24,6 +25,7 @@ from tablepilot.mending import (
     ties_in_file_order,
     top_n_of_extreme,
     top_of_groups,
+    unused_joins,
 )
 
 
@@ -633,3 +635,35 @@ def test_every_group_listed_where_the_top_one_was_asked_keeps_the_top_one(questi
 def test_groups_asked_for_each_or_already_picked_are_left_alone(question: str, sql: str) -> None:
     runner = over("sales", SALES)
     assert top_of_groups(question, sql, ran(runner, sql), [], runner) is None
+
+
+def test_columns_come_back_in_the_order_the_question_asks_for_them() -> None:
+    runner = over("storm", {"Damage_millions_USD": [1.5, 2.0], "Number_Deaths": [3, 4]})
+    sql = 'SELECT SUM("Damage_millions_USD"), SUM("Number_Deaths") FROM "storm"'
+    question = "Return the total number of deaths and total damage in millions."
+    mended = asked_order(question, sql, ran(runner, sql), [], runner)
+    assert mended is not None and mended[1].rows == [[7, 3.5]]
+    assert (
+        asked_order("What is the total damage and the number of deaths?", sql, ran(runner, sql), [], runner)
+        is None
+    )
+
+
+def test_a_table_only_joined_is_dropped_and_the_rows_stop_repeating() -> None:
+    engine = DuckDBEngine()
+    engine.register_arrow(
+        "Rooms", pa.table({"RoomId": [1, 2], "roomName": ["Calm", "Sun"], "bedType": ["King", "Twin"]})
+    )
+    engine.register_arrow("Reservations", pa.table({"Room": [1, 1, 1, 2]}))
+    runner = Rerunner(engine, ["Rooms", "Reservations"], max_rows=100, timeout_s=10, file_order=False)
+    sql = (
+        'SELECT "Rooms"."roomName" FROM "Reservations" JOIN "Rooms" ON "Reservations"."Room" = "Rooms"."RoomId" '
+        'WHERE "Rooms"."bedType" = \'King\''
+    )
+    assert ran(runner, sql).rows == [["Calm"]] * 3
+    mended = unused_joins("List the rooms with a king bed.", sql, ran(runner, sql), [], runner)
+    assert mended is not None and mended[1].rows == [["Calm"]] and "Reservations" in mended[2]
+    assert (
+        unused_joins("List the rooms with a king bed and reservations.", sql, ran(runner, sql), [], runner)
+        is None
+    )

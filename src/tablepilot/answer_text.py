@@ -179,8 +179,11 @@ _BETWEEN_LISTED = re.compile(r"^\s*(,|and|, and|&|as well as)?\s*(the|its|their|
 def _one_named_measure(question: str, result: ResultTable) -> list[int] | None:
     """ "上年同期的…分别是多少" answered with 本期, 上年同期 and 增减比例: of several columns of
     numbers (or of numbers written as text, '-59,559,343.23') and no labels, the one the question
-    names."""
+    names. Not for a breakdown ("how many students in each major", the majors numbered): there
+    the number the question names is the label of each row."""
     columns = range(len(result.columns))
+    if len(result.rows) > 1 and _PER_GROUP.search(question):
+        return None
     if len(result.columns) < 2 or not all(
         row[i] in (None, "")
         or is_number(row[i])
@@ -202,6 +205,9 @@ def _one_named_measure(question: str, result: ResultTable) -> list[int] | None:
     ):
         return None
     return named
+
+
+_PER_GROUP = re.compile(r"(?i)\b(each|per|every)\b|各|每")
 
 
 def _base_name(column: str) -> str:

@@ -45,6 +45,7 @@ from tablepilot.result_checks import (
 )
 from tablepilot.row_order import neighbour_sql
 from tablepilot.sql.absolute import absolute_sql, asks_size_of_difference, is_negative_value
+from tablepilot.sql.asked_order import in_asked_order
 from tablepilot.sql.both_sets import ASKS_BOTH, intersected
 from tablepilot.sql.bounds import asked_bound, bounded
 from tablepilot.sql.calendar_order import file_order_direction, ordered_by_rowid, ordered_key
@@ -84,6 +85,7 @@ from tablepilot.sql.unasked_filters import (
     without_repeats,
     without_unasked,
 )
+from tablepilot.sql.unused_joins import without_unused_join
 
 
 def checked(sql: str, dialect: str, tables: Sequence[str]) -> str:
@@ -473,6 +475,25 @@ def count_groups(
     return *rerun, "The question asks for one number: counted the groups the query made."
 
 
+def unused_joins(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "List the rooms with a king bed" read through ``JOIN Reservations`` that nothing else uses:
+    the query without the tables the question never names and the query only joins."""
+    dropped: list[str] = []
+    mended = sql
+    while len(dropped) < 3 and (out := without_unused_join(mended, question, dialect=runner.engine.dialect)):
+        mended, table = out
+        dropped.append(quote_ident(table))
+    rerun = _found(question, runner.run(mended)) if dropped else None
+    if rerun is None:
+        return None
+    return (
+        *rerun,
+        f"Dropped the join of {', '.join(dropped)}: the query used nothing of it and the question does not name it.",
+    )
+
+
 def top_of_groups(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
@@ -830,6 +851,19 @@ def names_of_ids(
     )
 
 
+def asked_order(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "the total number of deaths and total damage" answered damage first: the same columns in the
+    order the question asks for them."""
+    if len(result.columns) < 2:
+        return None
+    rerun = runner.run(in_asked_order(sql, question, dialect=runner.engine.dialect))
+    if rerun is None or len(rerun[1].rows) != len(result.rows):
+        return None
+    return *rerun, "Put the columns in the order the question asks for them."
+
+
 #: in order: a typo before dropping the filter it is in; the row order before dropping filters
 REWRITES: tuple[Rewrite, ...] = (
     top_ranks,
@@ -844,6 +878,7 @@ REWRITES: tuple[Rewrite, ...] = (
     drop_repeated_filter,
     drop_impossible_filters,  # after the typos and the unasked or repeated values
     keep_linked_filters,
+    unused_joins,
     count_groups,
     top_of_groups,
     count_things,
@@ -864,6 +899,7 @@ REWRITES: tuple[Rewrite, ...] = (
     ties_in_file_order,
     named_columns,
     names_of_ids,
+    asked_order,  # last: the columns the others settled on
 )
 
 
