@@ -25,6 +25,14 @@ from tablepilot.answer_text import (
         ("total amount by region", ["region", "total"], [["East", 2000], ["West", 1000]], None),
         ("what are the first and last names?", ["first", "last"], [["Ann", "Lee"]], None),
         ("how many rows?", ["n"], [[3]], None),
+        # names asked for: the measure the query ordered by is context
+        (
+            "Find the names of the top 2 departments by courses?",
+            ["dept_name", "total"],
+            [["Finance", 9], ["Art", 3]],
+            [0],
+        ),
+        ("What are the names and ages of the players?", ["name", "age"], [["Ann", 30], ["Bo", 31]], None),
         # a breakdown by numbered majors: the major named is each row's label, not the answer
         ("How many students are there in each major?", ["Major", "count"], [[50, 2], [600, 18]], None),
         # 总 is part of the measure's name here, not a request for a total

@@ -146,7 +146,7 @@ def focus_columns(question: str, result: ResultTable) -> list[int] | None:
     columns = range(len(result.columns))
     numeric = [i for i in columns if is_number(first[i])]
     textual = [i for i in columns if isinstance(first[i], (str, dt.date)) or first[i] is None]
-    quantity, thing = asks_quantity(question), asks_which(question)
+    quantity, thing = asks_quantity(question), asks_which(question) or bool(_NAMES_OF.search(question))
     focus = None
     if thing and not quantity and len(textual) == 1:
         focus = textual
@@ -165,6 +165,8 @@ def focus_columns(question: str, result: ResultTable) -> list[int] | None:
     return focus
 
 
+#: "Find the names of the top 3 departments …": names are the answer, as with "which"
+_NAMES_OF = re.compile(r"(?i)\bnames? of\b")
 _COMPARING = re.compile(
     r"(?i)更|最|\b(highest|lowest|most|least|more|less|greater|fewer|larger|smaller|top|best|worst|"
     r"largest|smallest|biggest|greatest|fewest|longest|shortest)\b"
