@@ -33,7 +33,7 @@ from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivo
 from tablepilot.sql.requalify import requalify_columns
 from tablepilot.sql.requote import backquotes_as_quotes, requote
 from tablepilot.sql.shared_keys import qualify_shared_keys
-from tablepilot.sql.subject_column import subject_for_missing
+from tablepilot.sql.subject_column import name_for_table, subject_for_missing
 from tablepilot.sql.text_numbers import numbers_from_text
 
 Outcome = tuple[str, ResultTable, list[str]]
@@ -141,6 +141,13 @@ class QueryRunner:
             notes.append(
                 f"The table has no column {quote_ident(subject[1])}; answered with "
                 f"{quote_ident(subject[2])}, its first text column, which names the rows."
+            )
+        # SELECT "wine" FROM "wine" JOIN …: DuckDB returns whole rows for a table's name
+        whole = name_for_table(mended, self.table_columns, dialect=dialect)
+        if whole is not None:
+            mended = whole[0]
+            notes.append(
+                f"{quote_ident(whole[1])} is a table, not a column; answered with its {quote_ident(whole[2])}."
             )
         # "Director" = 'C.V. Sridhar' over a table of one director's films, which has no such column
         absent = drop_absent_filters(mended, self.question, self.table_columns, dialect=dialect)

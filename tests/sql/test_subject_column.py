@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tablepilot.sql.subject_column import subject_for_missing
+from tablepilot.sql.subject_column import name_for_table, subject_for_missing
 
 COLUMNS = {"medals": ["Rank", "Nation", "Gold", "Bronze", "Notes_text", "Notes"]}
 TYPES = {
@@ -76,3 +76,23 @@ def test_the_kept_text_of_a_typed_column_is_no_row_name() -> None:
     types = {"t": {"Rank": "BIGINT", "Score_text": "VARCHAR", "Score": "BIGINT", "Club": "VARCHAR"}}
     mended = subject_for_missing('SELECT "Team" FROM "t"', "which team?", columns, types)
     assert mended is not None and mended[2] == "Club"
+
+
+WINES = {"wine": ["No", "Grape", "Name", "Price"], "grapes": ["ID", "Grape", "Color"]}
+
+
+def test_a_table_selected_as_a_column_is_read_as_its_name_column() -> None:
+    sql = 'SELECT "wine" FROM "wine" JOIN "grapes" ON "grapes"."Grape" = "wine"."Grape" WHERE "Price" > 50'
+    assert name_for_table(sql, WINES) == (
+        'SELECT "wine"."Name" FROM "wine" JOIN "grapes" ON "grapes"."Grape" = "wine"."Grape" WHERE "Price" > 50',
+        "wine",
+        "Name",
+    )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    ['SELECT "Name" FROM "wine"', 'SELECT "grapes" FROM "grapes"', 'SELECT "wine" FROM "wine" AS w'],
+)
+def test_columns_and_tables_without_one_name_column_are_left_alone(sql: str) -> None:
+    assert name_for_table(sql, WINES) is None

@@ -81,3 +81,30 @@ def subject_for_missing(
         return None
     output.replace(exp.column(stand_in, table=output.table or None, quoted=True))
     return tree.sql(dialect=read_dialect(dialect)), missing, stand_in
+
+
+def name_for_table(
+    sql: str, columns: Mapping[str, Sequence[str]], *, dialect: str = "duckdb"
+) -> tuple[str, str, str] | None:
+    """``SELECT "wine" FROM "wine" JOIN …`` (DuckDB reads a table's name as its whole row) with the
+    table's one name column in its place ("Name", "wine_name"); (sql, table, column), or None when
+    no output is such a table name or the table has no single name column."""
+    tree = parse_sql(sql, dialect)
+    if not isinstance(tree, exp.Select):
+        return None
+    read = {t.alias_or_name.casefold(): t.name for t in tree.find_all(exp.Table)}
+    tables = {t.casefold(): t for t in columns}
+    known = {c.casefold() for t in read.values() for c in columns.get(tables.get(t.casefold(), ""), ())}
+    for output in tree.expressions:
+        column = output.unalias()
+        if not isinstance(column, exp.Column) or column.table or column.name.casefold() in known:
+            continue
+        table = tables.get(read.get(column.name.casefold(), "").casefold())
+        if table is None:
+            continue
+        named = [c for c in columns[table] if c.casefold() in ("name", f"{table.casefold()}_name")]
+        if len(named) != 1:
+            return None
+        column.replace(exp.column(named[0], table=column.name, quoted=True))
+        return tree.sql(dialect=read_dialect(dialect)), table, named[0]
+    return None
