@@ -12,6 +12,7 @@ from tablepilot.mending import (
     Rerunner,
     asked_order,
     both_of,
+    count_serials,
     count_things,
     drop_impossible_filters,
     drop_unasked_filters,
@@ -667,3 +668,17 @@ def test_a_table_only_joined_is_dropped_and_the_rows_stop_repeating() -> None:
         unused_joins("List the rooms with a king bed and reservations.", sql, ran(runner, sql), [], runner)
         is None
     )
+
+
+def test_a_summed_row_number_is_read_as_a_count() -> None:
+    runner = over(
+        "temples",
+        {"No.": [1, 2, 3, 4, 5], "City": ["A", "Itano", "Itano", "Itano", "B"], "Visitors": [5, 1, 2, 3, 4]},
+    )
+    sql = 'SELECT SUM("No.") FROM "temples" WHERE "City" = \'Itano\''
+    mended = count_serials(
+        "what are the total number of temples in itano?", sql, ran(runner, sql), [], runner
+    )
+    assert mended is not None and mended[1].rows == [[3]]
+    visitors = 'SELECT SUM("Visitors") FROM "temples" WHERE "City" = \'Itano\''
+    assert count_serials("how many visitors in itano?", visitors, ran(runner, visitors), [], runner) is None

@@ -72,6 +72,7 @@ from tablepilot.sql.rank_extremes import best_rank_first
 from tablepilot.sql.retarget import rename_table, retarget_single_table
 from tablepilot.sql.same_as import ASKS_OTHERS, without_named_row
 from tablepilot.sql.self_difference import split_difference
+from tablepilot.sql.serial_sums import counted_serials
 from tablepilot.sql.subject_column import words
 from tablepilot.sql.text_filters import respelled
 from tablepilot.sql.ties import tie_at_cut
@@ -494,6 +495,41 @@ def unused_joins(
     )
 
 
+def _serial(runner: Rerunner, table: str, column: str) -> bool:
+    """Whether ``column`` numbers the rows in the file's order: 1, 2, 3 … down the file."""
+    c = quote_ident(column)
+    rows = runner.rows(
+        f"SELECT COUNT(*), COUNT(CASE WHEN TRY_CAST({c} AS BIGINT) = rowid + 1 THEN 1 END) FROM {quote_ident(table)}"
+    )
+    if not rows:
+        return False
+    count, numbered = rows[0]
+    return isinstance(count, int) and count == numbered and count >= 3
+
+
+def count_serials(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "what are the total number of temples in itano?" as ``SUM("No.")``, a column that numbers
+    the rows: the rows counted instead."""
+    one = runner.one_table(sql)
+    if one is None or not result.rows or not runner.file_order:  # rowid is the file's order
+        return None
+    table, types = one
+    serial = functools.partial(_serial, runner, table)
+    known = {c.casefold(): c for c in types}
+    counted = counted_serials(
+        sql, lambda c: c.casefold() in known and serial(known[c.casefold()]), dialect=runner.engine.dialect
+    )
+    rerun = runner.run(counted[0] if counted else None)
+    if counted is None or rerun is None:
+        return None
+    return (
+        *rerun,
+        f"{quote_ident(counted[1])} numbers the rows; counted them instead of adding their numbers.",
+    )
+
+
 def top_of_groups(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
@@ -879,6 +915,7 @@ REWRITES: tuple[Rewrite, ...] = (
     drop_impossible_filters,  # after the typos and the unasked or repeated values
     keep_linked_filters,
     unused_joins,
+    count_serials,
     count_groups,
     top_of_groups,
     count_things,
