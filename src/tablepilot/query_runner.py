@@ -28,6 +28,7 @@ from tablepilot.sql.key_names import names_on_keys
 from tablepilot.sql.like_anchor import anchored_patterns
 from tablepilot.sql.misplaced_offset import offset_outside
 from tablepilot.sql.nested_aggregates import unnested_aggregates
+from tablepilot.sql.or_precedence import grouped_alternatives
 from tablepilot.sql.pattern_casts import patterns_on_text
 from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivot
 from tablepilot.sql.requalify import requalify_columns
@@ -105,6 +106,13 @@ class QueryRunner:
             notes.append(
                 "An aggregate of an aggregate cannot run; it was read as the one group's value, or "
                 "with GROUP BY as the aggregate over the groups."
+            )
+        # a AND c ILIKE '%x%' OR c ILIKE '%y%': two alternatives for c, meant within the rest
+        grouped = grouped_alternatives(mended, dialect=dialect)
+        if grouped is not None:
+            mended = grouped
+            notes.append(
+                "Two conditions on one column joined by OR were grouped in parentheses, within the others."
             )
         # "Date" = '23 October 2013' on a DATE column: the date in ISO form
         mended = iso_date_literals(mended, self.column_types, dialect=dialect) or mended
