@@ -31,7 +31,7 @@ def grouped_alternatives(sql: str, *, dialect: str = "duckdb") -> str | None:
     changed = False
     for where in list(tree.find_all(exp.Where)):
         top = where.this
-        if not isinstance(top, exp.Or) or not isinstance(top.this, exp.And):
+        if not isinstance(top, exp.Or):
             continue
         alternatives = list(top.flatten())  # (a AND b AND c1), c2, c3 …
         head, rest = alternatives[0], alternatives[1:]
