@@ -27,6 +27,7 @@ from tablepilot.mending import (
     top_n_of_extreme,
     top_of_groups,
     unused_joins,
+    wan_amounts,
 )
 
 
@@ -682,3 +683,12 @@ def test_a_summed_row_number_is_read_as_a_count() -> None:
     assert mended is not None and mended[1].rows == [[3]]
     visitors = 'SELECT SUM("Visitors") FROM "temples" WHERE "City" = \'Itano\''
     assert count_serials("how many visitors in itano?", visitors, ran(runner, visitors), [], runner) is None
+
+
+def test_an_amount_in_wan_found_nothing_as_yuan_is_read_in_wan() -> None:
+    runner = over("fin", {"企业名称": ["甲", "乙", "丙"], "营业利润": [98.79, 3507.5, 12000.0]})
+    sql = 'SELECT "企业名称" FROM "fin" WHERE "营业利润" > 30000000'
+    mended = wan_amounts("哪些企业的营业利润超过了3000万？", sql, ran(runner, sql), [], runner)
+    assert mended is not None and mended[1].rows == [["乙"], ["丙"]] and "30000000" in mended[2]
+    found = 'SELECT "企业名称" FROM "fin" WHERE "营业利润" > 50'
+    assert wan_amounts("哪些企业的营业利润超过了50万？", found, ran(runner, found), [], runner) is None

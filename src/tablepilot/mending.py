@@ -87,6 +87,7 @@ from tablepilot.sql.unasked_filters import (
     without_unasked,
 )
 from tablepilot.sql.unused_joins import without_unused_join
+from tablepilot.sql.wan_amounts import amounts_in_wan
 
 
 def checked(sql: str, dialect: str, tables: Sequence[str]) -> str:
@@ -245,6 +246,23 @@ def number_bounds(
         return None
     asked = "at least" if at_least else "at most"
     return *rerun, f'Read "{asked}" as {">=" if at_least else "<="}, not {mended[1]}.'
+
+
+def wan_amounts(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """Found nothing for "营业利润超过了3000万" as ``> 30000000``: the column's numbers read in 万
+    (``> 3000``), the unit Chinese financial tables mostly use."""
+    if not found_nothing(question, sql, result):
+        return None
+    read = amounts_in_wan(sql, question, dialect=runner.engine.dialect)
+    rerun = _found(question, runner.run(read[0] if read else None))
+    if read is None or rerun is None:
+        return None
+    return (
+        *rerun,
+        f"The query first found nothing; read {', '.join(read[1])} in 万, the unit of the column's numbers.",
+    )
 
 
 def best_rank(
@@ -905,6 +923,7 @@ REWRITES: tuple[Rewrite, ...] = (
     top_ranks,
     top_n_of_extreme,
     number_bounds,
+    wan_amounts,
     best_rank,
     respell_filters,
     both_of,  # before the filters of a query that found nothing are dropped: "both" is why
