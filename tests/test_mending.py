@@ -18,6 +18,7 @@ from tablepilot.mending import (
     drop_unasked_filters,
     keep_linked_filters,
     listed_position,
+    measure_of_compared,
     mend,
     named_columns,
     named_of_repeated,
@@ -692,3 +693,15 @@ def test_an_amount_in_wan_found_nothing_as_yuan_is_read_in_wan() -> None:
     assert mended is not None and mended[1].rows == [["乙"], ["丙"]] and "30000000" in mended[2]
     found = 'SELECT "企业名称" FROM "fin" WHERE "营业利润" > 50'
     assert wan_amounts("哪些企业的营业利润超过了50万？", found, ran(runner, found), [], runner) is None
+
+
+def test_named_rows_ordered_by_their_names_are_ordered_by_the_measure_asked() -> None:
+    runner = over("land", {"项目名称": ["金辉悠步江来", "朗润苑", "别的"], "绿化率(%)": [35.0, 30.0, 50.0]})
+    links = [ValueLink("land", "项目名称", v, 1.0, v) for v in ("金辉悠步江来", "朗润苑")]
+    sql = 'SELECT "项目名称" FROM "land" WHERE "项目名称" IN (\'金辉悠步江来\', \'朗润苑\') ORDER BY "项目名称" LIMIT 1'
+    question = "金辉悠步江来和朗润苑这两个小区，哪个的绿化率更高呢？"
+    assert ran(runner, sql).rows == [["朗润苑"]]
+    mended = measure_of_compared(question, sql, ran(runner, sql), links, runner)
+    assert mended is not None and mended[1].rows == [["金辉悠步江来"]] and '"绿化率(%)" DESC' in mended[0]
+    lower = measure_of_compared(question.replace("更高", "更低"), sql, ran(runner, sql), links, runner)
+    assert lower is not None and lower[1].rows == [["朗润苑"]]

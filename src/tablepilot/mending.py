@@ -24,6 +24,7 @@ from tablepilot.answer_text import (
     asks_named_thing,
     asks_which,
     asks_yes_no,
+    names_column,
     question_language,
 )
 from tablepilot.comparison import answers_one_of, compared_values, holds_one_of, wants_each
@@ -53,6 +54,7 @@ from tablepilot.sql.clauses import (
     first_row_only,
     limit_of,
     ordered_by_file,
+    ordered_by_measure,
     ordered_one_way,
     ties_by_file_order,
 )
@@ -847,6 +849,33 @@ def ties_in_file_order(
     return *rerun, f"Rows tied at the query's LIMIT; took the {where} of them in the file's order, as asked."
 
 
+def measure_of_compared(
+    question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
+) -> tuple[str, ResultTable, str] | None:
+    """ "金辉悠步江来和朗润苑…哪个的绿化率更高" ordered by the two names (``ORDER BY "项目名称" LIMIT
+    1``, the alphabet's pick): ordered by the one number column the question names."""
+    if len(result.rows) != 1 or not (asks_either(question) or asks_which(question)):
+        return None
+    comparison = compared_values(question, links)
+    descending = asked_direction(question)
+    read = runner.one_table(sql)
+    if comparison is None or descending is None or read is None:
+        return None
+    measures = [c for c, t in read[1].items() if is_numeric_type(t) and names_column(question, c)]
+    if len(measures) != 1:
+        return None
+    dialect = runner.engine.dialect
+    rerun = _found(
+        question, runner.run(ordered_by_measure(sql, comparison.column, measures[0], descending, dialect))
+    )
+    if rerun is None or not answers_one_of(rerun[1].rows, comparison):
+        return None
+    return (
+        *rerun,
+        f"The query ordered the named rows by their names; ordered them by {quote_ident(measures[0])}, as asked.",
+    )
+
+
 def compared_direction(
     question: str, sql: str, result: ResultTable, links: Sequence[ValueLink], runner: Rerunner
 ) -> tuple[str, ResultTable, str] | None:
@@ -948,6 +977,7 @@ REWRITES: tuple[Rewrite, ...] = (
     rows_not_totals,
     sum_per_group,  # after the total rows' query is moved to the rows themselves
     first_of_compared,
+    measure_of_compared,
     compared_direction,  # after the first of the named rows is the one picked
     each_named,
     one_example,

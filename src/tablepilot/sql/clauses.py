@@ -225,3 +225,24 @@ def written_aliases(select: exp.Select) -> dict[str, exp.Identifier]:
             if isinstance(ident, exp.Identifier):
                 names.setdefault(ident.name.casefold(), ident)
     return names
+
+
+def ordered_by_measure(sql: str, names: str, measure: str, descending: bool, dialect: str) -> str | None:
+    """``ORDER BY <names> LIMIT 1`` (the rows compared ordered by their own names, the alphabet's
+    order) ordered by ``measure`` instead, ``descending`` as asked; None for a query of another shape."""
+    tree = parse_sql(sql, dialect)
+    if not isinstance(tree, exp.Select):
+        return None
+    order, limit = tree.args.get("order"), tree.args.get("limit")
+    count = limit.args.get("expression") if limit is not None else None
+    if order is None or count is None or count.sql() != "1" or len(order.expressions) != 1:
+        return None
+    key = order.expressions[0]
+    if not isinstance(key, exp.Ordered) or not isinstance(key.this, exp.Column):
+        return None
+    if key.this.name.casefold() != names.casefold():
+        return None
+    key.set("this", exp.column(measure, table=key.this.table or None, quoted=True))
+    key.set("desc", descending)
+    key.set("nulls_first", None)
+    return tree.sql(dialect=read_dialect(dialect))
