@@ -33,6 +33,18 @@ from tablepilot.answer_text import (
             [0],
         ),
         ("What are the names and ages of the players?", ["name", "age"], [["Ann", 30], ["Bo", 31]], None),
+        (
+            "What are the student IDs and middle names of the students?",
+            ["id", "middle"],
+            [[1, "Al"], [2, "Bo"]],
+            None,
+        ),
+        (
+            "What are the titles with the highest rating and what are those ratings?",
+            ["title", "r"],
+            [["Up", 4.5]],
+            None,
+        ),
         # a breakdown by numbered majors: the major named is each row's label, not the answer
         ("How many students are there in each major?", ["Major", "count"], [[50, 2], [600, 18]], None),
         # 总 is part of the measure's name here, not a request for a total

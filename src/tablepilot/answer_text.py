@@ -140,7 +140,7 @@ def focus_columns(question: str, result: ResultTable) -> list[int] | None:
     kind picks the column: a thing → the one text column, a quantity → the one number (one row).
     None when no rule applies and every column counts.
     """
-    if len(result.columns) < 2 or not result.rows:
+    if len(result.columns) < 2 or not result.rows or _SECOND_ASK.search(question):
         return None
     first = result.rows[0]
     columns = range(len(result.columns))
@@ -165,8 +165,16 @@ def focus_columns(question: str, result: ResultTable) -> list[int] | None:
     return focus
 
 
-#: "Find the names of the top 3 departments …": names are the answer, as with "which"
-_NAMES_OF = re.compile(r"(?i)\bnames? of\b")
+#: a second question after the first: "… the highest average rating and what are those ratings?"
+_SECOND_ASK = re.compile(
+    r"(?i)\band (?:what|which|who|how many|how much)\b|[.?;]\s*(?:also\s+)?(?:return|list|show|give)\b"
+)
+#: "Find the names of the top 3 departments …": names are the answer, as with "which"; not in
+#: "What are the student IDs and middle names of …", which asks for more
+_NAMES_OF = re.compile(
+    r"(?i)^\s*(?:(?:please\s+)?(?:find|list|show|give(?: me)?|return|tell me|what (?:are|is|were|was))\s+)?"
+    r"(?:all\s+)?(?:the\s+)?names? of\b"
+)
 _COMPARING = re.compile(
     r"(?i)更|最|\b(highest|lowest|most|least|more|less|greater|fewer|larger|smaller|top|best|worst|"
     r"largest|smallest|biggest|greatest|fewest|longest|shortest)\b"

@@ -71,7 +71,7 @@ from tablepilot.sql.month_names import asks_month, named_months
 from tablepilot.sql.name_hints import table_names
 from tablepilot.sql.named_columns import with_named_columns
 from tablepilot.sql.rank_extremes import best_rank_first
-from tablepilot.sql.retarget import rename_table, retarget_single_table
+from tablepilot.sql.retarget import rename_table, respelled_tables, retarget_single_table
 from tablepilot.sql.same_as import ASKS_OTHERS, without_named_row
 from tablepilot.sql.self_difference import split_difference
 from tablepilot.sql.serial_sums import counted_serials
@@ -93,13 +93,17 @@ from tablepilot.sql.wan_amounts import amounts_in_wan
 
 
 def checked(sql: str, dialect: str, tables: Sequence[str]) -> str:
-    """The guard, after pointing a wrongly named table at the only table loaded (if that is all)."""
+    """The guard, after pointing a wrongly named table at the only table loaded (if that is all),
+    or at the one loaded table spelt nearly the same."""
     try:
         return check_readonly(sql, dialect=dialect, tables=list(tables))
     except GuardError as exc:
-        if exc.data.get("reason") != "unknown_table" or len(tables) != 1:
+        if exc.data.get("reason") != "unknown_table":
             raise  # only a wrong table name is mended (a query too deep to parse must not be parsed again)
-        fixed = retarget_single_table(sql, tables[0], dialect=dialect)
+        if len(tables) == 1:
+            fixed = retarget_single_table(sql, tables[0], dialect=dialect)
+        else:  # "Claims_Headers" for the loaded claim_headers: the one table spelt nearly the same
+            fixed = respelled_tables(sql, tables, dialect=dialect)
         if fixed is None:
             raise
         return check_readonly(fixed, dialect=dialect, tables=list(tables))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tablepilot.sql.retarget import retarget_single_table
+from tablepilot.sql.retarget import respelled_tables, retarget_single_table
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,13 @@ def test_rename_table_keeps_qualified_columns_resolving() -> None:
     assert rename_table('SELECT x.a FROM "T_Totals" AS x', "t_totals", "t") == 'SELECT x.a FROM "t" AS "x"'
     assert rename_table('SELECT "a" FROM "t_totals"', "t_totals", "t") == 'SELECT "a" FROM "t"'
     assert rename_table("SELECT a FROM other", "t_totals", "t") is None
+
+
+def test_a_table_spelt_nearly_as_one_loaded_is_read_as_it() -> None:
+    sql = "SELECT T1.amount FROM Claims_Headers AS T1 JOIN Policies AS T2 ON T1.policy_id = T2.policy_id"
+    loaded = ["claim_headers", "claims_documents", "Policies"]
+    assert respelled_tables(sql, loaded) == (
+        'SELECT T1.amount FROM "claim_headers" AS "T1" JOIN Policies AS T2 ON T1.policy_id = T2.policy_id'
+    )
+    assert respelled_tables("SELECT x FROM Claim", loaded) is None  # near none
+    assert respelled_tables("SELECT x FROM Policies", loaded) is None  # nothing unknown

@@ -19,7 +19,7 @@ from tablepilot.sql.dialects import parse_sql, read_dialect
 _WORD = re.compile(r"[a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 #: where a question asks for a count
-_COUNTED = re.compile(r"(?i)\bhow many\b|\bnumber of\b|\bcount\b|多少|几")
+_COUNTED = re.compile(r"(?i)\bhow many\b|\bnumber\b|\bcount\b|多少|几")
 #: words too common in column names to place one
 _COMMON = frozenset({"id", "the", "of", "and", "in", "name", "code", "num", "number", "no"})
 

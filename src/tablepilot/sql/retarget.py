@@ -7,6 +7,9 @@ result goes through the guard again like any other query.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
+
 import sqlglot
 from sqlglot import exp
 
@@ -56,3 +59,37 @@ def rename_table(sql: str, old: str, new: str, *, dialect: str = "duckdb") -> st
         node.replace(replacement)
         changed = True
     return tree.sql(dialect=read_dialect(dialect)) if changed else None
+
+
+#: how alike (difflib ratio, case aside) a written table name and a loaded one must be
+_NEAR = 0.9
+
+
+def respelled_tables(sql: str, tables: Sequence[str], *, dialect: str = "duckdb") -> str | None:
+    """``sql`` with each table name that is not loaded read as the one loaded table spelt nearly the
+    same ("Claims_Headers" → claim_headers); None when some unknown name has no such table, or two."""
+    tree = parse_sql(sql, dialect)
+    if tree is None:
+        return None
+    loaded = {t.casefold(): t for t in tables}
+    ctes = {cte.alias_or_name.casefold() for cte in tree.find_all(exp.CTE)}
+    unknown = {
+        n.name
+        for n in tree.find_all(exp.Table)
+        if n.name and n.name.casefold() not in loaded and n.name.casefold() not in ctes
+    }
+    if not unknown:
+        return None
+    for name in sorted(unknown):
+        near = [
+            t
+            for key, t in loaded.items()
+            if difflib.SequenceMatcher(None, name.casefold(), key).ratio() >= _NEAR
+        ]
+        if len(near) != 1:
+            return None
+        renamed = rename_table(sql, name, near[0], dialect=dialect)
+        if renamed is None:
+            return None
+        sql = renamed
+    return sql
