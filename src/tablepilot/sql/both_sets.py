@@ -23,12 +23,13 @@ ASKS_BOTH = re.compile(r"(?i)\bboth\b|既.+又|同时.+和")
 def intersected(sql: str, *, dialect: str = "duckdb") -> str | None:
     """``sql`` as the INTERSECT of two copies, each keeping one of its two alternatives (an OR of
     two, an IN of two values, or two conditions on one column); None when it has no such pair, or
-    is grouped, aggregated, ordered or not one plain SELECT."""
+    is grouped, aggregated, limited or not one plain SELECT (an ORDER BY without a LIMIT is dropped)."""
     tree = parse_sql(sql, dialect)
-    if not isinstance(tree, exp.Select) or tree.args.get("group") or tree.args.get("order"):
+    if not isinstance(tree, exp.Select) or tree.args.get("group"):
         return None
     if tree.args.get("limit") or any(e.find(exp.AggFunc) for e in tree.expressions):
         return None
+    tree.set("order", None)  # a set has no order; without a LIMIT the order picked nothing
     where = tree.args.get("where")
     if where is None:
         return None
