@@ -1308,3 +1308,19 @@ def test_an_aggregate_of_an_aggregate_is_read_before_the_guard_and_named(sales: 
     assert a.error is None and a.answer == ["2"] and len(a.attempts) == 1
     assert a.sql == 'SELECT COUNT(*) FROM "sales" WHERE "地区" = \'华南\''
     assert any("aggregate of an aggregate" in n for n in a.notes)
+
+
+def test_a_column_of_a_table_the_query_did_not_join_is_answered_with_the_join() -> None:
+    from tablepilot.engines.joins import ForeignKey
+    from tablepilot.errors import QueryError
+    from tablepilot.pipeline import _repair_request
+
+    engine = DuckDBEngine()
+    engine.register_arrow("COURSE", pa.table({"CRS_CODE": ["A"], "DEPT_CODE": ["D"]}))
+    engine.register_arrow("DEPARTMENT", pa.table({"DEPT_CODE": ["D"], "SCHOOL_CODE": ["S"]}))
+    keys = [ForeignKey("COURSE", ("DEPT_CODE",), "DEPARTMENT", ("DEPT_CODE",))]
+    sql = 'SELECT "SCHOOL_CODE", COUNT(*) FROM "COURSE" GROUP BY "SCHOOL_CODE"'
+    exc = QueryError('Binder Error: Referenced column "SCHOOL_CODE" not found in FROM clause!')
+    text = _repair_request(exc, engine.tables(), (), sql, "duckdb", keys)
+    assert 'join it: JOIN "DEPARTMENT" ON "COURSE"."DEPT_CODE" = "DEPARTMENT"."DEPT_CODE"' in text
+    assert "join it" not in _repair_request(exc, engine.tables(), (), sql, "duckdb", ())

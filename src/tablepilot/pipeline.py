@@ -24,7 +24,7 @@ from tablepilot.catalog import TableInfo
 from tablepilot.charts import recommend_chart
 from tablepilot.data.names import quote_ident, quote_literal
 from tablepilot.engines.base import Engine
-from tablepilot.engines.joins import join_lines
+from tablepilot.engines.joins import ForeignKeyLike, join_lines
 from tablepilot.errors import BackendError, GuardError, QueryError, SandboxError, TablepilotError
 from tablepilot.knowledge import hooks as knowledge_hooks
 from tablepilot.knowledge.model import Knowledge
@@ -475,7 +475,17 @@ def ask_question(
                 messages.append(Message("user", request))
             else:
                 messages.append(
-                    Message("user", _repair_request(exc, context.tables, cells, sql, context.engine.dialect))
+                    Message(
+                        "user",
+                        _repair_request(
+                            exc,
+                            context.tables,
+                            cells,
+                            sql,
+                            context.engine.dialect,
+                            getattr(context.engine, "foreign_keys", ()),
+                        ),
+                    )
                 )
             continue
         answer.attempts.append(Attempt(sql=safe_sql))
@@ -664,6 +674,7 @@ def _repair_request(
     cells: Sequence[tuple[str, tuple[str, str, str]]] = (),
     sql: str = "",
     dialect: str = "duckdb",
+    foreign_keys: Sequence[ForeignKeyLike] = (),
 ) -> str:
     """The error, and for a wrong name the exact quoted names: small models drop the quotes of
     names such as "Winner(s)" and then call a function ``winner``. A "column" that is really a
@@ -686,6 +697,8 @@ def _repair_request(
                 text += f"\nColumns named like {quote_ident(missing)}: " + ", ".join(
                     f"{quote_ident(t)}.{quote_ident(c)}" for t, c in close
                 )
+                used = {t.name for t in tables_in(sql, dialect, tables)} if sql else set()
+                text += _join_hint({t for t, _ in close} - used, used, foreign_keys)
                 listed.extend(t for t in tables if t.name in {name for name, _ in close} and t not in listed)
         if not listed or _MISSING_TABLE.search(exc.message) or exc.data.get("reason") == "unknown_table":
             listed = list(tables[:8])  # a missing table: every table is a candidate
@@ -695,6 +708,19 @@ def _repair_request(
         )
         text += f"\nUse these names exactly, in double quotes: {names}"
     return text + "\nWrite a corrected query."
+
+
+def _join_hint(wanted: set[str], used: set[str], foreign_keys: Sequence[ForeignKeyLike]) -> str:
+    """How to reach a table the query did not read, holding the column it asked for: the declared
+    key between it and a table the query reads ("JOIN "DEPARTMENT" ON …")."""
+    lines = [
+        f"\nThat column is in {quote_ident(t)}, which the query does not read; join it: "
+        f"JOIN {quote_ident(t)} ON {fk.join_sql()}"
+        for t in sorted(wanted)
+        for fk in foreign_keys
+        if {fk.table, fk.ref_table} & {t} and ({fk.table, fk.ref_table} - {t}) & used
+    ]
+    return "".join(dict.fromkeys(lines[:3]))
 
 
 def _offer_sideways(
