@@ -28,9 +28,15 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) >= 3 and word.endswith("s") else word
 
 
+def name_words(name: str) -> set[str]:
+    """The words of a table or column name ("Student_Course_Enrolment", "playerName"), lower-cased,
+    a plural's s dropped, as they are compared with a question's words."""
+    return {_stem(w) for w in _WORD.findall(_CAMEL.sub(" ", name).lower())}
+
+
 def _column_words(name: str) -> set[str]:
-    """The column name's words, stemmed; the common ones only when there is nothing else ("id")."""
-    every = {_stem(w) for w in _WORD.findall(_CAMEL.sub(" ", name).lower())}
+    """The column name's words; the common ones only when there is nothing else ("id")."""
+    every = name_words(name)
     return every - _COMMON or every
 
 

@@ -145,11 +145,8 @@ def ties_by_file_order(sql: str, from_end: bool, dialect: str) -> str | None:
 RANK_LIKE = re.compile(r"(?i)\b(rank|ranking|pos|position|place|no)\b|#|名次|排名|排行")
 
 
-def ordered_one_way(sql: str, descending: bool, dialect: str, *, names: str = "") -> str | None:
-    """A query that picks its first row by one ordered column (``ORDER BY x LIMIT 1``), ordered the
-    other way when it is not ``descending`` as asked; None when it already is, when the order is by
-    a rank-like column (rank 1 is the highest), by ``names`` (the column naming the rows compared:
-    its order is the alphabet's, not the measure's) or when the query is of another shape."""
+def _one_key_pick(sql: str, dialect: str) -> tuple[exp.Select, exp.Expr] | None:
+    """The query and its one ORDER BY key when it picks one row by it (``ORDER BY x LIMIT 1``)."""
     tree = parse_sql(sql, dialect)
     if not isinstance(tree, exp.Select):
         return None
@@ -157,7 +154,18 @@ def ordered_one_way(sql: str, descending: bool, dialect: str, *, names: str = ""
     count = limit.args.get("expression") if limit is not None else None
     if order is None or count is None or count.sql() != "1" or len(order.expressions) != 1:
         return None
-    key = order.expressions[0]
+    return tree, order.expressions[0]
+
+
+def ordered_one_way(sql: str, descending: bool, dialect: str, *, names: str = "") -> str | None:
+    """A query that picks its first row by one ordered column (``ORDER BY x LIMIT 1``), ordered the
+    other way when it is not ``descending`` as asked; None when it already is, when the order is by
+    a rank-like column (rank 1 is the highest), by ``names`` (the column naming the rows compared:
+    its order is the alphabet's, not the measure's) or when the query is of another shape."""
+    picked = _one_key_pick(sql, dialect)
+    if picked is None:
+        return None
+    tree, key = picked
     columns = list(key.this.find_all(exp.Column)) if isinstance(key, exp.Ordered) else []
     if len(columns) != 1 or RANK_LIKE.search(columns[0].name):
         return None
@@ -230,14 +238,10 @@ def written_aliases(select: exp.Select) -> dict[str, exp.Identifier]:
 def ordered_by_measure(sql: str, names: str, measure: str, descending: bool, dialect: str) -> str | None:
     """``ORDER BY <names> LIMIT 1`` (the rows compared ordered by their own names, the alphabet's
     order) ordered by ``measure`` instead, ``descending`` as asked; None for a query of another shape."""
-    tree = parse_sql(sql, dialect)
-    if not isinstance(tree, exp.Select):
+    picked = _one_key_pick(sql, dialect)
+    if picked is None:
         return None
-    order, limit = tree.args.get("order"), tree.args.get("limit")
-    count = limit.args.get("expression") if limit is not None else None
-    if order is None or count is None or count.sql() != "1" or len(order.expressions) != 1:
-        return None
-    key = order.expressions[0]
+    tree, key = picked
     if not isinstance(key, exp.Ordered) or not isinstance(key.this, exp.Column):
         return None
     if key.this.name.casefold() != names.casefold():

@@ -9,22 +9,14 @@ columns appear only in the join condition that brings it in, and the question do
 
 from __future__ import annotations
 
-import re
-
 from sqlglot import exp
 
+from tablepilot.sql.asked_order import name_words
 from tablepilot.sql.dialects import parse_sql, read_dialect
-
-_WORD = re.compile(r"[a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-
-
-def _stem(word: str) -> str:
-    return word[:-1] if len(word) >= 3 and word.endswith("s") else word
 
 
 def _words(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD.findall(_CAMEL.sub(" ", text).lower()) if len(w) >= 3}
+    return {w for w in name_words(text) if len(w) >= 3}
 
 
 def _named(table: str, asked: set[str]) -> bool:
