@@ -236,3 +236,9 @@ def test_a_year_asked_is_answered_with_the_years_of_dates(
     question: str, cells: list[str], values: list[str]
 ) -> None:
     assert answer_values(ResultTable(columns=["Date"], rows=[[c] for c in cells]), None, question) == values
+
+
+def test_a_second_sentence_saying_what_to_return_keeps_the_count_as_context() -> None:
+    result = ResultTable(["city", "n"], [["Rome", 9]])
+    assert focus_columns("Which city has the most students? Return the city name.", result) == [0]
+    assert focus_columns("Which city has the most students, and what is that number?", result) is None

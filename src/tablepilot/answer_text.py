@@ -166,9 +166,7 @@ def focus_columns(question: str, result: ResultTable) -> list[int] | None:
 
 
 #: a second question after the first: "… the highest average rating and what are those ratings?"
-_SECOND_ASK = re.compile(
-    r"(?i)\band (?:what|which|who|how many|how much)\b|[.?;]\s*(?:also\s+)?(?:return|list|show|give)\b"
-)
+_SECOND_ASK = re.compile(r"(?i)\band (?:what|which|who|how many|how much)\b")
 #: "Find the names of the top 3 departments …": names are the answer, as with "which"; not in
 #: "What are the student IDs and middle names of …", which asks for more
 _NAMES_OF = re.compile(
