@@ -1122,8 +1122,9 @@ def test_the_named_rows_ordered_the_way_the_question_compares(tmp_path: Path) ->
         a = s.ask("比较一下正商实业和南京栖霞的营业总收入，哪一个更低？")
     assert a.answer == ["南京栖霞"]
     by_name = 'SELECT "企业名称" FROM "firms" WHERE "企业名称" IN (\'正商实业\', \'南京栖霞\') ORDER BY "企业名称" DESC LIMIT 1'
-    with Session([firms], llm=FakeLLM([fenced(by_name)])) as s:  # ordered by the names: no measure to flip
-        assert s.ask("比较一下正商实业和南京栖霞的营业总收入，哪一个更低？").answer == ["正商实业"]
+    with Session([firms], llm=FakeLLM([fenced(by_name)])) as s:  # ordered by the names: by the measure named
+        a = s.ask("比较一下正商实业和南京栖霞的营业总收入，哪一个更低？")
+    assert a.answer == ["南京栖霞"] and a.sql is not None and '"营业总收入" ASC' in a.sql
 
 
 def test_a_name_compared_with_a_key_column_is_read_as_the_id_of_the_named_row(tmp_path: Path) -> None:

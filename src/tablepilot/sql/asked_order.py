@@ -4,7 +4,9 @@
 SUM(deaths)`` has the right values in the wrong places: a reader (or a program reading the rows)
 takes the first column for the deaths. When every output column can be placed in the question, by
 its column name's words ("Number_Deaths" → deaths) or, for a count, by "how many" / "number of",
-and the places differ from the query's order, the outputs are put in the question's order.
+and the places differ from the query's order, the outputs are put in the question's order; a
+grouped query's labels (its GROUP BY keys) keep their place beside its measures, so a breakdown
+still lists the groups first.
 """
 
 from __future__ import annotations
@@ -60,6 +62,23 @@ def _place(output: exp.Expr, question: str, words: dict[str, list[int]], shared:
     return _counted_place(question) if isinstance(output, exp.Count) else None
 
 
+def _label_moved(tree: exp.Select, outputs: list[exp.Expr], order: list[int]) -> bool:
+    """Whether the new order puts a measure before a grouping key it followed, or after one it came
+    before: a breakdown ("total amount by region") keeps its labels where they were, so the answer
+    lists regions, not totals."""
+    group = tree.args.get("group")
+    if group is None:
+        return False
+    keys = {k.sql().casefold() for k in group.expressions}
+    label = [o.sql().casefold() in keys for o in outputs]
+    place = {i: n for n, i in enumerate(order)}
+    return any(
+        label[a] != label[b] and (a < b) != (place[a] < place[b])
+        for a in range(len(outputs))
+        for b in range(len(outputs))
+    )
+
+
 def in_asked_order(sql: str, question: str, *, dialect: str = "duckdb") -> str | None:
     """``sql`` with its outputs in the order the question names them; None when that is already
     their order, when some output cannot be placed (or two share a place), or for a query that
@@ -85,7 +104,7 @@ def in_asked_order(sql: str, question: str, *, dialect: str = "duckdb") -> str |
     if any(p is None for p in places) or len(set(places)) != len(places):
         return None
     order = sorted(range(len(outputs)), key=lambda i: places[i] or 0)
-    if order == list(range(len(outputs))):
+    if order == list(range(len(outputs))) or _label_moved(tree, outputs, order):
         return None
     tree.set("expressions", [tree.expressions[i] for i in order])
     return tree.sql(dialect=read_dialect(dialect))
