@@ -690,6 +690,7 @@ def _repair_request(
                 f" of {quote_ident(table)}; filter rows with WHERE {quote_ident(column)} = {quote_literal(value)}."
             )
         listed = tables_in(sql, dialect, tables) if sql else []
+        used = {t.name for t in listed}  # the tables the query read, before the suggested ones join them
         as_cells = {missing for missing, _ in cells}
         for missing in dict.fromkeys(_MISSING_COLUMN.findall(exc.message)):
             close = [] if missing in as_cells else close_columns(missing, tables)
@@ -697,7 +698,6 @@ def _repair_request(
                 text += f"\nColumns named like {quote_ident(missing)}: " + ", ".join(
                     f"{quote_ident(t)}.{quote_ident(c)}" for t, c in close
                 )
-                used = {t.name for t in tables_in(sql, dialect, tables)} if sql else set()
                 text += _join_hint({t for t, _ in close} - used, used, foreign_keys)
                 listed.extend(t for t in tables if t.name in {name for name, _ in close} and t not in listed)
         if not listed or _MISSING_TABLE.search(exc.message) or exc.data.get("reason") == "unknown_table":

@@ -353,7 +353,7 @@ def _top_then_one(question: str, sql: str) -> Problem | None:
     """ "Among the top five by sales, which one has the highest price?": two orderings, so two
     LIMITs (a subquery); a query with one answered only one of the orderings."""
     count = top_count(question)
-    if count is None or count < 2 or not _WHICH_ONE.search(question) or not _EXTREME.search(question):
+    if count is None or count < 2 or not _WHICH_ONE.search(question) or not asks_extreme(question):
         return None
     if len(re.findall(r"(?i)\blimit\b", sql)) >= 2:
         return None
@@ -413,7 +413,7 @@ def _ignored_cells(
 ) -> tuple[tuple[str, str], list[str]] | None:
     """Whole cells the question names, of a table the query reads, that the query never mentions
     while returning several rows: it answered for every row instead of the one asked about."""
-    if len(result.rows) < 2 or _EVERY_ROW.search(question):
+    if len(result.rows) < 2 or every_row_wanted(question):
         return None
     asked, written = normalize(question), normalize(sql)
     read = table_names(sql, dialect)

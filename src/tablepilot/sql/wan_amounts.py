@@ -40,8 +40,8 @@ def amounts_in_wan(sql: str, question: str, *, dialect: str = "duckdb") -> tuple
     by a power of ten, replaced by that amount in 万; with the numbers replaced as written. None
     when there is none."""
     amounts = asked_amounts(question)
-    tree = parse_sql(sql, dialect)
-    if not amounts or tree is None:
+    tree = parse_sql(sql, dialect) if amounts else None
+    if tree is None:
         return None
     changed: list[str] = []
     for comparison in list(tree.find_all(*_COMPARED)):
