@@ -218,3 +218,19 @@ def test_one_candidate_is_the_plain_reply(llm: backend.LlamaCppLLM) -> None:
     assert [c.text for c in llm.complete_many(messages, n=1, temperature=0.7, max_tokens=40)] == [
         llm.complete(messages, max_tokens=40).text
     ]
+
+
+@pytest.mark.slow
+def test_lookup_decoding_writes_the_plain_greedy_reply(llm: backend.LlamaCppLLM) -> None:
+    """Drafting from the prompt changes how many steps a reply takes, not the reply."""
+    plain = backend.LlamaCppLLM(llm.path, n_ctx=2048, n_threads=llm.n_threads, lookup=False)
+    for question in (
+        "Which region has the highest total amount in 2024?",
+        "List every product sold in March.",
+    ):
+        messages = ask(question)
+        drafted = llm.complete(messages, max_tokens=80, stop=["\n```"])
+        assert drafted.text == plain.complete(messages, max_tokens=80, stop=["\n```"]).text
+        assert drafted.completion_tokens > 5
+    cut = llm.complete(ask("List every product sold in 2024 with its amount."), max_tokens=4)
+    assert cut.completion_tokens == 4  # a draft never runs past max_tokens

@@ -70,17 +70,14 @@ def decode_together(
     vocab = llama._model.vocab
     n_vocab = int(llama.n_vocab())
     prompt = list(tokens)
-    held = 0
-    for have, want in zip(llama.input_ids[: llama.n_tokens], prompt, strict=False):
-        if int(have) != want:
-            break
-        held += 1
-    llama.n_tokens = min(held, len(prompt) - 1)  # the last prompt token is always read: its logits
+    llama.n_tokens = min(
+        held_prefix(llama, prompt), len(prompt) - 1
+    )  # the last prompt token is always read: its logits
     llama.eval(prompt[llama.n_tokens :])
     start = len(prompt)
     for s in range(1, n):
         llama_cpp.llama_memory_seq_cp(memory, 0, s, -1, -1)
-    logits = _row(llama_cpp.llama_get_logits_ith(ctx, -1), n_vocab)
+    logits = logits_row(llama_cpp.llama_get_logits_ith(ctx, -1), n_vocab)
     rows = dict.fromkeys(range(n), logits)
     rng = np.random.default_rng(seed)
     written: list[list[int]] = [[] for _ in range(n)]
@@ -118,7 +115,7 @@ def decode_together(
             if int(llama_cpp.llama_decode(ctx, batch)) != 0:
                 raise RuntimeError("llama_decode failed (the context may be full)")
             for i, (s, _) in enumerate(going):
-                rows[s] = _row(llama_cpp.llama_get_logits_ith(ctx, i), n_vocab)
+                rows[s] = logits_row(llama_cpp.llama_get_logits_ith(ctx, i), n_vocab)
     finally:
         llama_cpp.llama_batch_free(batch)
         for s in range(1, n):
@@ -141,7 +138,17 @@ def _length_limit(greedy: int) -> int:
     return greedy + max(8, greedy // 4)
 
 
-def _row(pointer: Any, n_vocab: int) -> np.ndarray[Any, Any]:
+def held_prefix(llama: Any, prompt: Sequence[int]) -> int:
+    """How many leading tokens of ``prompt`` the context's KV cache already holds."""
+    held = 0
+    for have, want in zip(llama.input_ids[: llama.n_tokens], prompt, strict=False):
+        if int(have) != want:
+            break
+        held += 1
+    return held
+
+
+def logits_row(pointer: Any, n_vocab: int) -> np.ndarray[Any, Any]:
     return np.ctypeslib.as_array(
         ctypes.cast(pointer, ctypes.POINTER(ctypes.c_float)), shape=(n_vocab,)
     ).copy()

@@ -72,12 +72,14 @@ class LlamaCppLLM(LLM):
         n_ctx: int = DEFAULT_N_CTX,
         n_threads: int | None = None,
         ram_cache_mb: int = DEFAULT_RAM_CACHE_MB,
+        lookup: bool = True,
     ) -> None:
         self.path = Path(model_path)
         self.model = self.path.name
         self.n_ctx = n_ctx
         self.n_threads = n_threads or default_threads()
         self.ram_cache_mb = ram_cache_mb
+        self.lookup = lookup  # prompt-lookup decoding for greedy replies (same reply, fewer steps)
         import_llama_cpp()  # fail at construction, not at the first question
 
     def load(self) -> Any:
@@ -148,6 +150,10 @@ class LlamaCppLLM(LLM):
         chat = [{"role": m.role, "content": m.content} for m in messages]
         with _LOCK:
             llama = self.load()
+            if temperature <= 0 and self.lookup:
+                greedy = self._greedy(llama, messages, max_tokens=max_tokens, stop=stop or ())
+                if greedy is not None:
+                    return greedy
             try:
                 out = llama.create_chat_completion(
                     messages=chat,
@@ -174,6 +180,45 @@ class LlamaCppLLM(LLM):
             prompt_tokens=int(usage.get("prompt_tokens", 0)),
             completion_tokens=int(usage.get("completion_tokens", 0)),
         )
+
+    def _greedy(
+        self, llama: Any, messages: Sequence[Message], *, max_tokens: int, stop: Sequence[str]
+    ) -> Completion | None:
+        """The greedy reply by prompt-lookup decoding; None when the model has no chat template of its
+        own (then ``create_chat_completion`` renders the prompt). Uses and fills the RAM cache of
+        prompt states as ``create_chat_completion`` does, so a table asked about earlier is not read
+        again."""
+        from tablepilot.llm import prefix_state
+        from tablepilot.llm.llama_batch import held_prefix
+        from tablepilot.llm.lookup_decoding import decode_greedy
+
+        tokens = prefix_state.chat_tokens(llama, messages)
+        if tokens is None:
+            return None
+        if len(tokens) >= self.n_ctx:
+            raise BackendError(
+                f"the prompt ({len(tokens)} tokens) does not fit the model's context window of "
+                f"{self.n_ctx} tokens",
+                hint="ask about fewer tables or columns, or use a server model with a larger context",
+                n_ctx=self.n_ctx,
+            )
+        try:
+            if llama.cache is not None:
+                try:
+                    saved = llama.cache[tokens]
+                except KeyError:
+                    saved = None
+                if saved is not None and _common(saved.input_ids, tokens) > held_prefix(llama, tokens):
+                    llama.load_state(saved)
+            reply = decode_greedy(llama, tokens, max_tokens=max_tokens, stop=stop)
+            if llama.cache is not None:
+                llama.cache[tokens[:-1]] = llama.save_state()
+        except RuntimeError as exc:
+            llama.reset()
+            raise BackendError(
+                f"llama.cpp failed: {exc}", hint="retry; if it persists, reinstall the model"
+            ) from exc
+        return Completion(text=reply.text, prompt_tokens=len(tokens), completion_tokens=reply.tokens)
 
     def complete_many(
         self,
@@ -215,6 +260,15 @@ class LlamaCppLLM(LLM):
         out = [Completion(text=first.text, prompt_tokens=len(tokens), completion_tokens=first.tokens)]
         out += [Completion(text=r.text, completion_tokens=r.tokens) for r in others if r.finished]
         return out
+
+
+def _common(a: Sequence[int], b: Sequence[int]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if int(x) != y:
+            break
+        n += 1
+    return n
 
 
 def _lean_ram_cache(llama_cpp: Any, capacity_bytes: int) -> Any:
