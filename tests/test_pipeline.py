@@ -1325,3 +1325,20 @@ def test_a_column_of_a_table_the_query_did_not_join_is_answered_with_the_join() 
     text = _repair_request(exc, engine.tables(), (), sql, "duckdb", keys)
     assert 'join it: JOIN "DEPARTMENT" ON "COURSE"."DEPT_CODE" = "DEPARTMENT"."DEPT_CODE"' in text
     assert "join it" not in _repair_request(exc, engine.tables(), (), sql, "duckdb", ())
+
+
+def test_a_subquery_selecting_the_outer_column_is_read_as_its_own(tmp_path: Path) -> None:
+    wine = tmp_path / "wine.csv"
+    wine.write_text("Name,Grape,Price\nA,Merlot,60\nB,Chablis,70\nC,Merlot,20\n", encoding="utf-8")
+    grapes = tmp_path / "grapes.csv"
+    grapes.write_text("ID,Grape,Color\n1,Merlot,Red\n2,Chablis,White\n", encoding="utf-8")
+    sql = (
+        'SELECT "wine"."Name" FROM "wine" WHERE "wine"."Grape" IN (SELECT "wine"."Grape" FROM "grapes" '
+        "WHERE \"grapes\".\"Color\" = 'Red') AND \"Price\" > 50"
+    )
+    llm = FakeLLM([fenced(sql)])
+    with Session([wine, grapes], llm=llm) as s:
+        a = s.ask("Which wines made of red grapes cost more than 50?")
+    assert a.answer == ["A"] and llm.calls == 1  # as written, B (white) would be listed too
+    assert a.sql is not None and 'SELECT "grapes"."Grape" FROM "grapes"' in a.sql
+    assert any("subquery" in n for n in a.notes)

@@ -35,6 +35,7 @@ from tablepilot.sql.requalify import requalify_columns
 from tablepilot.sql.requote import backquotes_as_quotes, requote
 from tablepilot.sql.shared_keys import qualify_shared_keys
 from tablepilot.sql.subject_column import name_for_table, subject_for_missing
+from tablepilot.sql.subquery_columns import own_subquery_columns
 from tablepilot.sql.text_numbers import numbers_from_text
 
 Outcome = tuple[str, ResultTable, list[str]]
@@ -113,6 +114,14 @@ class QueryRunner:
             mended = grouped
             notes.append(
                 "Two conditions on one column joined by OR were grouped in parentheses, within the others."
+            )
+        # x IN (SELECT outer.x FROM inner …): always true; the subquery's own x was meant
+        own = own_subquery_columns(mended, self.table_columns, dialect=dialect)
+        if own is not None:
+            mended = own[0]
+            notes.append(
+                f"A subquery selected the outer query's {', '.join(map(quote_ident, own[1]))}, which made its "
+                "condition always true; it was read as the subquery's own column."
             )
         # "Date" = '23 October 2013' on a DATE column: the date in ISO form
         mended = iso_date_literals(mended, self.column_types, dialect=dialect) or mended
