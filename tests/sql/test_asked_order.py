@@ -25,6 +25,17 @@ from tablepilot.sql.asked_order import in_asked_order
             "SELECT id, name FROM p",
             "SELECT name, id FROM p",
         ),
+        # labels asked for after the measures, not as "by …", take their place too
+        (
+            "How many students are there in each major?",
+            'SELECT "Major", COUNT(*) FROM "Student" GROUP BY "Major"',
+            'SELECT COUNT(*), "Major" FROM "Student" GROUP BY "Major"',
+        ),
+        (
+            "Find the number and average age of students living in each city.",
+            "SELECT city_code, COUNT(*) AS n, AVG(age) AS a FROM Student GROUP BY city_code",
+            "SELECT COUNT(*) AS n, AVG(age) AS a, city_code FROM Student GROUP BY city_code",
+        ),
         (
             "营业收入和净利润分别是多少？",
             'SELECT "净利润", "营业收入" FROM t',
@@ -46,11 +57,9 @@ def test_outputs_follow_the_question(question: str, sql: str, mended: str) -> No
         ("What are the names and ages?", "SELECT name, age, city FROM p"),  # city is not asked: no place
         ("How many students in each major?", 'SELECT "Major", COUNT(*) FROM s GROUP BY 1 ORDER BY 2'),
         ("What are the ages and names?", "SELECT * FROM p"),
-        # a breakdown keeps its labels first, so the answer lists the majors
-        (
-            "How many students are there in each major?",
-            'SELECT "Major", COUNT(*) FROM "Student" GROUP BY "Major"',
-        ),
+        # a breakdown asked for "by" / "per" its labels keeps them first
+        ("total amount by region", "SELECT region, SUM(amount) AS total FROM sales GROUP BY region"),
+        ("average price per month", "SELECT month, AVG(price) FROM sales GROUP BY month"),
         ("What are the ages and names?", "SELECT name FROM p"),
     ],
 )

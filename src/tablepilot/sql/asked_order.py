@@ -5,8 +5,8 @@ SUM(deaths)`` has the right values in the wrong places: a reader (or a program r
 takes the first column for the deaths. When every output column can be placed in the question, by
 its column name's words ("Number_Deaths" → deaths) or, for a count, by "how many" / "number of",
 and the places differ from the query's order, the outputs are put in the question's order; a
-grouped query's labels (its GROUP BY keys) keep their place beside its measures, so a breakdown
-still lists the groups first.
+grouped query's labels asked for as "by region" / "per month" keep their place beside its
+measures, so such a breakdown still lists the groups first.
 """
 
 from __future__ import annotations
@@ -62,18 +62,26 @@ def _place(output: exp.Expr, question: str, words: dict[str, list[int]], shared:
     return _counted_place(question) if isinstance(output, exp.Count) else None
 
 
-def _label_moved(tree: exp.Select, outputs: list[exp.Expr], order: list[int]) -> bool:
-    """Whether the new order puts a measure before a grouping key it followed, or after one it came
-    before: a breakdown ("total amount by region") keeps its labels where they were, so the answer
-    lists regions, not totals."""
+_BY = re.compile(r"(?i)\b(?:by|per)\s+(?:the\s+|each\s+)?$")
+
+
+def _label_moved(
+    tree: exp.Select, outputs: list[exp.Expr], order: list[int], places: list[int], question: str
+) -> bool:
+    """Whether the new order moves a grouping key asked for as "by"/"per" across a measure: "total
+    amount by region" is a breakdown indexed by region, which keeps its labels first so the answer
+    lists regions, not totals. Keys asked for otherwise ("how many students in each major") take
+    their place in the question like any output."""
     group = tree.args.get("group")
     if group is None:
         return False
     keys = {k.sql().casefold() for k in group.expressions}
-    label = [o.sql().casefold() in keys for o in outputs]
+    label = [
+        o.sql().casefold() in keys and bool(_BY.search(question[: places[i]])) for i, o in enumerate(outputs)
+    ]
     place = {i: n for n, i in enumerate(order)}
     return any(
-        label[a] != label[b] and (a < b) != (place[a] < place[b])
+        label[a] and not label[b] and (a < b) != (place[a] < place[b])
         for a in range(len(outputs))
         for b in range(len(outputs))
     )
@@ -100,11 +108,12 @@ def in_asked_order(sql: str, question: str, *, dialect: str = "duckdb") -> str |
     outputs = [e.unalias() for e in tree.expressions]
     named = [_column_words(c.name) for o in outputs for c in o.find_all(exp.Column)]
     shared = {w for i, a in enumerate(named) for b in named[i + 1 :] for w in a & b}
-    places = [_place(o, question, words, shared) for o in outputs]
-    if any(p is None for p in places) or len(set(places)) != len(places):
+    found = [_place(o, question, words, shared) for o in outputs]
+    places = [p for p in found if p is not None]
+    if len(places) != len(outputs) or len(set(places)) != len(places):
         return None
-    order = sorted(range(len(outputs)), key=lambda i: places[i] or 0)
-    if order == list(range(len(outputs))) or _label_moved(tree, outputs, order):
+    order = sorted(range(len(outputs)), key=lambda i: places[i])
+    if order == list(range(len(outputs))) or _label_moved(tree, outputs, order, places, question):
         return None
     tree.set("expressions", [tree.expressions[i] for i in order])
     return tree.sql(dialect=read_dialect(dialect))
