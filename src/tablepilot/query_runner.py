@@ -29,6 +29,7 @@ from tablepilot.sql.like_anchor import anchored_patterns
 from tablepilot.sql.misplaced_offset import offset_outside
 from tablepilot.sql.nested_aggregates import unnested_aggregates
 from tablepilot.sql.or_precedence import grouped_alternatives
+from tablepilot.sql.owning_table import owning_table
 from tablepilot.sql.pattern_casts import patterns_on_text
 from tablepilot.sql.pivot import MAX_PIVOT_VALUES, is_dynamic_pivot, static_pivot
 from tablepilot.sql.requalify import requalify_columns
@@ -115,6 +116,25 @@ class QueryRunner:
             notes.append(
                 "Two conditions on one column joined by OR were grouped in parentheses, within the others."
             )
+        # SELECT SCHOOL_CODE … FROM CLASS: DEPARTMENT's column, joined along declared keys; or,
+        # with no key to follow, the one table that has every column the query names
+        if len(self.table_names) > 1:
+            owner = owning_table(
+                mended,
+                self.table_columns,
+                dialect=dialect,
+                foreign_keys=getattr(self.engine, "foreign_keys", ()),
+            )
+            if owner is not None:
+                mended = owner[0]
+                notes.append(
+                    f"The table {quote_ident(owner[1])} lacks columns the query names; "
+                    + (
+                        f"{quote_ident(owner[2])}, which has them, was joined along the declared keys."
+                        if owner[3]
+                        else f"it was run on {quote_ident(owner[2])}, the one table that has them all."
+                    )
+                )
         # x IN (SELECT outer.x FROM inner …): always true; the subquery's own x was meant
         own = own_subquery_columns(mended, self.table_columns, dialect=dialect)
         if own is not None:
