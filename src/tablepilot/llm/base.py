@@ -36,8 +36,13 @@ class LLM(ABC):
         temperature: float = 0.0,
         max_tokens: int = 512,
         stop: Sequence[str] | None = None,
+        draft: bool = True,
     ) -> Completion:
-        """Return the assistant's reply to ``messages``; greedy when ``temperature`` is 0."""
+        """Return the assistant's reply to ``messages``; greedy when ``temperature`` is 0.
+
+        ``draft``: a backend may write a greedy reply faster by drafting tokens from the prompt and
+        checking several in one step (the same reply up to rounding, which can tip a near tie);
+        False asks for plain one-token steps. Backends that do not draft ignore it."""
 
     def complete_many(
         self,

@@ -37,6 +37,7 @@ class FakeLLM(LLM):
         temperature: float = 0.0,
         max_tokens: int = 512,
         stop: Sequence[str] | None = None,
+        draft: bool = True,
     ) -> Completion:
         return self._replies(messages, stop)[0]
 

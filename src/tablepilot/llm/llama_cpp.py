@@ -146,11 +146,12 @@ class LlamaCppLLM(LLM):
         temperature: float = 0.0,
         max_tokens: int = 512,
         stop: Sequence[str] | None = None,
+        draft: bool = True,
     ) -> Completion:
         chat = [{"role": m.role, "content": m.content} for m in messages]
         with _LOCK:
             llama = self.load()
-            if temperature <= 0 and self.lookup:
+            if temperature <= 0 and self.lookup and draft:
                 greedy = self._greedy(llama, messages, max_tokens=max_tokens, stop=stop or ())
                 if greedy is not None:
                     return greedy

@@ -45,6 +45,7 @@ class OpenAICompatLLM(LLM):
         temperature: float = 0.0,
         max_tokens: int = 512,
         stop: Sequence[str] | None = None,
+        draft: bool = True,
     ) -> Completion:
         data = self._request("POST", "/chat/completions", self._body(messages, temperature, max_tokens, stop))
         return self._replies(data)[0]

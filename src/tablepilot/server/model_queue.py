@@ -73,12 +73,13 @@ class QueuedLLM(LLM):
         temperature: float = 0.0,
         max_tokens: int = 512,
         stop: Sequence[str] | None = None,
+        draft: bool = True,
     ) -> Completion:
         with self.lock:
             started = time.perf_counter()
             try:
                 return self.inner.complete(
-                    messages, temperature=temperature, max_tokens=max_tokens, stop=stop
+                    messages, temperature=temperature, max_tokens=max_tokens, stop=stop, draft=draft
                 )
             finally:
                 self.calls += 1
@@ -115,6 +116,7 @@ class ReplayingFakeLLM(LLM):
         temperature: float = 0.0,
         max_tokens: int = 512,
         stop: Sequence[str] | None = None,
+        draft: bool = True,
     ) -> Completion:
         if self.delay_s:
             time.sleep(self.delay_s)
