@@ -423,6 +423,25 @@ def test_the_top_of_the_table_is_its_first_row_not_the_largest_value(
 
 
 @pytest.mark.parametrize(
+    ("question", "sql", "first"),
+    [
+        ("who is on top of the list?", 'SELECT "Team" FROM "teams" ORDER BY rowid DESC LIMIT 1', "Brazil"),
+        ("which team is listed last?", 'SELECT "Team" FROM "teams" ORDER BY rowid ASC LIMIT 1', "Week 50"),
+    ],
+)
+def test_a_row_order_running_the_wrong_way_is_turned_round(
+    runner: Rerunner, question: str, sql: str, first: str
+) -> None:
+    mended = listed_position(question, sql, ran(runner, sql), [], runner)
+    assert mended is not None and mended[1].rows == [[first]]
+
+
+def test_a_row_order_running_the_right_way_is_left_alone(runner: Rerunner) -> None:
+    sql = 'SELECT "Team" FROM "teams" ORDER BY rowid ASC LIMIT 1'
+    assert listed_position("who is on top of the list?", sql, ran(runner, sql), [], runner) is None
+
+
+@pytest.mark.parametrize(
     "question", ["which team had the most wins?", "which song was at the top of the chart longest?"]
 )
 def test_a_top_that_is_a_rank_keeps_its_order(runner: Rerunner, question: str) -> None:

@@ -115,13 +115,16 @@ def _ordered_pick(sql: str, dialect: str) -> exp.Select | None:
 
 def ordered_by_file(sql: str, from_end: bool, dialect: str) -> str | None:
     """A query that picks its first rows by an order (``ORDER BY x LIMIT n``) ordered by the row
-    number instead (DuckDB's ``rowid``: the file's order), from the end when ``from_end``; None
-    when it already is, or for any other shape (a grouped or distinct query has no row numbers)."""
+    number instead (DuckDB's ``rowid``: the file's order), from the end when ``from_end`` (a row
+    order running the other way is turned round); None when it already is, or for any other shape
+    (a grouped or distinct query has no row numbers)."""
     tree = _ordered_pick(sql, dialect)
     if tree is None:
         return None
     keys = tree.args["order"].expressions
-    if any(isinstance(k.this, exp.Column) and k.this.name.casefold() == "rowid" for k in keys):
+    if any(isinstance(k.this, exp.Column) and k.this.name.casefold() == "rowid" for k in keys) and (
+        len(keys) != 1 or bool(keys[0].args.get("desc")) == from_end
+    ):
         return None
     tree.set("order", exp.Order(expressions=[exp.Ordered(this=exp.column("rowid"), desc=from_end)]))
     return tree.sql(dialect=read_dialect(dialect))
