@@ -138,14 +138,19 @@ def _length_limit(greedy: int) -> int:
     return greedy + max(8, greedy // 4)
 
 
+def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    """How many leading tokens ``a`` and ``b`` share."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if int(x) != int(y):
+            break
+        n += 1
+    return n
+
+
 def held_prefix(llama: Any, prompt: Sequence[int]) -> int:
     """How many leading tokens of ``prompt`` the context's KV cache already holds."""
-    held = 0
-    for have, want in zip(llama.input_ids[: llama.n_tokens], prompt, strict=False):
-        if int(have) != want:
-            break
-        held += 1
-    return held
+    return common_prefix(llama.input_ids[: llama.n_tokens], prompt)
 
 
 def logits_row(pointer: Any, n_vocab: int) -> np.ndarray[Any, Any]:

@@ -190,26 +190,21 @@ class LlamaCppLLM(LLM):
         prompt states as ``create_chat_completion`` does, so a table asked about earlier is not read
         again."""
         from tablepilot.llm import prefix_state
-        from tablepilot.llm.llama_batch import held_prefix
+        from tablepilot.llm.llama_batch import common_prefix, held_prefix
         from tablepilot.llm.lookup_decoding import decode_greedy
 
         tokens = prefix_state.chat_tokens(llama, messages)
         if tokens is None:
             return None
         if len(tokens) >= self.n_ctx:
-            raise BackendError(
-                f"the prompt ({len(tokens)} tokens) does not fit the model's context window of "
-                f"{self.n_ctx} tokens",
-                hint="ask about fewer tables or columns, or use a server model with a larger context",
-                n_ctx=self.n_ctx,
-            )
+            raise _too_long(len(tokens), self.n_ctx)
         try:
             if llama.cache is not None:
                 try:
                     saved = llama.cache[tokens]
                 except KeyError:
                     saved = None
-                if saved is not None and _common(saved.input_ids, tokens) > held_prefix(llama, tokens):
+                if saved is not None and common_prefix(saved.input_ids, tokens) > held_prefix(llama, tokens):
                     llama.load_state(saved)
             reply = decode_greedy(llama, tokens, max_tokens=max_tokens, stop=stop)
             if llama.cache is not None:
@@ -242,12 +237,7 @@ class LlamaCppLLM(LLM):
                     messages, n=n, temperature=temperature, max_tokens=max_tokens, stop=stop
                 )
             if len(tokens) + max_tokens > self.n_ctx:
-                raise BackendError(
-                    f"the prompt ({len(tokens)} tokens) does not fit the model's context window of "
-                    f"{self.n_ctx} tokens",
-                    hint="ask about fewer tables or columns, or use a server model with a larger context",
-                    n_ctx=self.n_ctx,
-                )
+                raise _too_long(len(tokens), self.n_ctx)
             try:
                 replies = decode_together(
                     llama, tokens, n=n, temperature=temperature, max_tokens=max_tokens, stop=stop or ()
@@ -263,13 +253,12 @@ class LlamaCppLLM(LLM):
         return out
 
 
-def _common(a: Sequence[int], b: Sequence[int]) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if int(x) != y:
-            break
-        n += 1
-    return n
+def _too_long(tokens: int, n_ctx: int) -> BackendError:
+    return BackendError(
+        f"the prompt ({tokens} tokens) does not fit the model's context window of {n_ctx} tokens",
+        hint="ask about fewer tables or columns, or use a server model with a larger context",
+        n_ctx=n_ctx,
+    )
 
 
 def _lean_ram_cache(llama_cpp: Any, capacity_bytes: int) -> Any:
