@@ -69,15 +69,10 @@ def decode_together(
     memory = llama_cpp.llama_get_memory(ctx)
     vocab = llama._model.vocab
     n_vocab = int(llama.n_vocab())
-    prompt = list(tokens)
-    llama.n_tokens = min(
-        held_prefix(llama, prompt), len(prompt) - 1
-    )  # the last prompt token is always read: its logits
-    llama.eval(prompt[llama.n_tokens :])
-    start = len(prompt)
+    logits = read_prompt(llama, tokens)
+    start = len(tokens)
     for s in range(1, n):
         llama_cpp.llama_memory_seq_cp(memory, 0, s, -1, -1)
-    logits = logits_row(llama_cpp.llama_get_logits_ith(ctx, -1), n_vocab)
     rows = dict.fromkeys(range(n), logits)
     rng = np.random.default_rng(seed)
     written: list[list[int]] = [[] for _ in range(n)]
@@ -122,20 +117,35 @@ def decode_together(
             llama_cpp.llama_memory_seq_rm(memory, s, -1, -1)
         llama_cpp.llama_memory_seq_rm(memory, 0, start - 1, -1)
         llama.n_tokens = start - 1
-    replies = []
-    for s in range(n):
-        text = texts[s].decode("utf-8", errors="replace")
-        for x in stop:
-            if x and x in text:
-                text = text[: text.index(x)]
-        replies.append(Reply(text=text, tokens=len(written[s]), finished=finished[s]))
-    return replies
+    return [
+        Reply(text=cut_at_stop(texts[s], stop), tokens=len(written[s]), finished=finished[s])
+        for s in range(n)
+    ]
 
 
 def _length_limit(greedy: int) -> int:
     """How long a sample may run on once the greedy reply has ended: writing tokens is most of a
     question's time, and a query much longer than the most likely one is rarely the right one."""
     return greedy + max(8, greedy // 4)
+
+
+def read_prompt(llama: Any, prompt: Sequence[int]) -> np.ndarray[Any, Any]:
+    """Read ``prompt`` on sequence 0 from where the KV cache stops matching it; the logits after it.
+    Its last token is always read again, as the logits of a cached prompt are not kept."""
+    import llama_cpp
+
+    llama.n_tokens = min(held_prefix(llama, prompt), len(prompt) - 1)
+    llama.eval(list(prompt[llama.n_tokens :]))
+    return logits_row(llama_cpp.llama_get_logits_ith(llama._ctx.ctx, -1), int(llama.n_vocab()))
+
+
+def cut_at_stop(written: bytes, stop: Sequence[str]) -> str:
+    """The reply's text, ending before the first stop sequence in it."""
+    text = written.decode("utf-8", errors="replace")
+    for x in stop:
+        if x and x in text:
+            text = text[: text.index(x)]
+    return text
 
 
 def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:

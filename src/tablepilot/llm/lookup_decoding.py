@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tablepilot.llm.llama_batch import Reply, held_prefix, logits_row
+from tablepilot.llm.llama_batch import Reply, cut_at_stop, logits_row, read_prompt
 
 #: tokens drafted per step: four read together cost about as much as three (measured, 2 cores)
 DRAFT = 3
@@ -59,13 +59,10 @@ def decode_greedy(llama: Any, tokens: Sequence[int], *, max_tokens: int, stop: S
     memory = llama_cpp.llama_get_memory(ctx)
     vocab = llama._model.vocab
     n_vocab = int(llama.n_vocab())
-    prompt = list(tokens)
-    llama.n_tokens = min(held_prefix(llama, prompt), len(prompt) - 1)  # the last one: its logits
-    llama.eval(prompt[llama.n_tokens :])
-    start = len(prompt)
+    row = read_prompt(llama, tokens)
+    start = len(tokens)
     room = min(max_tokens, int(llama.n_ctx()) - start)
-    row = logits_row(llama_cpp.llama_get_logits_ith(ctx, -1), n_vocab)
-    lookup = _Lookup(prompt)
+    lookup = _Lookup(tokens)
     written: list[int] = []
     text = b""
     stops = [s.encode("utf-8") for s in stop if s]
@@ -117,8 +114,4 @@ def decode_greedy(llama: Any, tokens: Sequence[int], *, max_tokens: int, stop: S
         llama_cpp.llama_batch_free(batch)
         llama_cpp.llama_memory_seq_rm(memory, 0, start - 1, -1)
         llama.n_tokens = start - 1
-    reply = text.decode("utf-8", errors="replace")
-    for x in stop:
-        if x and x in reply:
-            reply = reply[: reply.index(x)]
-    return Reply(text=reply, tokens=len(written), finished=finished)
+    return Reply(text=cut_at_stop(text, stop), tokens=len(written), finished=finished)
