@@ -116,15 +116,11 @@ class QueryRunner:
             notes.append(
                 "Two conditions on one column joined by OR were grouped in parentheses, within the others."
             )
+        keys = getattr(self.engine, "foreign_keys", ())
         # SELECT SCHOOL_CODE … FROM CLASS: DEPARTMENT's column, joined along declared keys; or,
         # with no key to follow, the one table that has every column the query names
         if len(self.table_names) > 1:
-            owner = owning_table(
-                mended,
-                self.table_columns,
-                dialect=dialect,
-                foreign_keys=getattr(self.engine, "foreign_keys", ()),
-            )
+            owner = owning_table(mended, self.table_columns, dialect=dialect, foreign_keys=keys)
             if owner is not None:
                 mended = owner[0]
                 notes.append(
@@ -147,7 +143,6 @@ class QueryRunner:
         mended = iso_date_literals(mended, self.column_types, dialect=dialect) or mended
         # COUNT(*) EXCEPT ids: a count of the rows whose id is not among the others
         mended = count_not_in(mended, self.table_columns, dialect=dialect) or mended
-        keys = getattr(self.engine, "foreign_keys", ())
         if len(self.table_names) > 1:  # a column under the wrong joined table's alias
             mended = (
                 requalify_columns(mended, self.table_columns, dialect=dialect, foreign_keys=keys) or mended

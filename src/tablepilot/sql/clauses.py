@@ -223,6 +223,13 @@ def column_type(column: exp.Column, table: str | None, known: Mapping[str, Mappi
     return None if table is None else known.get(table.casefold(), {}).get(column.name.casefold())
 
 
+def alias_identifier(source: exp.Table) -> exp.Identifier:
+    """How the SELECT names a table it reads: its alias, else its name, quoted as written (a new node)."""
+    ident = source.args["alias"].this if source.args.get("alias") else source.this
+    named: exp.Identifier = exp.to_identifier(ident.name, quoted=bool(getattr(ident, "quoted", False)))
+    return named
+
+
 def written_aliases(select: exp.Select) -> dict[str, exp.Identifier]:
     """Each table's alias (or name) as written, by its casefolded text, in FROM/JOIN order: a
     rewrite that names a table again quotes it as the query did."""

@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping
 
 from sqlglot import exp
 
+from tablepilot.sql.clauses import alias_identifier
 from tablepilot.sql.dialects import parse_sql, read_dialect
 
 
@@ -41,8 +42,7 @@ def count_not_in(sql: str, columns: Mapping[str, Collection[str]], *, dialect: s
     own = held.get(taken.name.casefold())
     if own is None:
         return None
-    written = source.this.args["alias"].this if source.this.args.get("alias") else source.this.this
-    key = exp.column(exp.to_identifier(own, quoted=True), table=written.copy())
+    key = exp.column(exp.to_identifier(own, quoted=True), table=alias_identifier(source.this))
     mended = left.copy()
     mended.where(exp.Not(this=exp.In(this=key, query=exp.Subquery(this=right.copy()))), copy=False)
     return mended.sql(dialect=read_dialect(dialect))

@@ -277,7 +277,9 @@ def _parse(sql: str, dialect: str, statement: list[Token]) -> exp.Expr:
     leading = statement[0].text.upper()
     try:
         parsed = [
-            e for e in sqlglot.parse(sql, read=read_dialect(dialect)) if e is not None and not isinstance(e, exp.Semicolon)
+            e
+            for e in sqlglot.parse(sql, read=read_dialect(dialect))
+            if e is not None and not isinstance(e, exp.Semicolon)
         ]
     except ParseError as exc:
         if leading in WRITE_WORDS or leading in STATEMENT_WORDS:

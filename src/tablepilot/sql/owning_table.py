@@ -8,34 +8,27 @@ its own table joined to it along those keys: only declared keys are followed, so
 guessed, and only many-to-one, so no row is repeated.
 
 "How many players played each position?" written as ``SELECT Position, COUNT(*) FROM player GROUP
-BY Position``, where no key links ``player`` to ``match_season``, the only table with
-``Position`` (a fan-out through ``team``): when exactly one other table has every column the query names, the model picked the
-table by the question's noun and the columns by their meaning; the columns are the surer guide,
-so the query is pointed at that table.
+BY Position``, where no key leads from ``player`` to ``match_season``, the only table with
+``Position`` (only a fan-out through ``team``): when exactly one other table has every column the
+query names, the model picked the table by the question's noun and the columns by their meaning;
+the columns are the surer guide, so the query is pointed at that table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
 
 from sqlglot import exp
 
+from tablepilot.engines.joins import ForeignKey
+from tablepilot.sql.clauses import alias_identifier
 from tablepilot.sql.dialects import parse_sql, read_dialect
-
-
-class Key(Protocol):
-    table: str
-    columns: tuple[str, ...]
-    ref_table: str
-    ref_columns: tuple[str, ...]
-
 
 #: a step along a declared key: (from table, its columns, to table, their columns)
 Step = tuple[str, tuple[str, ...], str, tuple[str, ...]]
 
 
-def _paths(start: str, goal: str, keys: Sequence[Key]) -> list[list[Step]]:
+def _paths(start: str, goal: str, keys: Sequence[ForeignKey]) -> list[list[Step]]:
     """The shortest chains (one or two keys) from ``start`` to ``goal`` that follow each key from the
     table that declares it to the one it refers to: every step is many-to-one, so each row of
     ``start`` meets at most one row of ``goal`` and the query's rows are neither repeated nor lost
@@ -63,7 +56,7 @@ def owning_table(
     table_columns: Mapping[str, Sequence[str]],
     *,
     dialect: str = "duckdb",
-    foreign_keys: Sequence[Key] = (),
+    foreign_keys: Sequence[ForeignKey] = (),
 ) -> tuple[str, str, str, bool] | None:
     """(the mended ``sql``, the table it read, the table holding the missing columns, whether that
     table was joined rather than read instead); None when the query reads several tables (or none),
@@ -100,7 +93,7 @@ def owning_table(
         best = [(t, p) for t, p in reachable if len(p) == shortest]
         if len(best) != 1:
             return None
-        joined = _joined(tree, tables[0], best[0][0], best[0][1], missing, dialect)
+        joined = _joined(tree, tables[0], best[0][0], best[0][1], missing, aliases, dialect)
         return (joined, current, best[0][0], True) if joined is not None else None
     owners = [t for t, cols in columns.items() if t != current and named <= cols]
     if len(owners) != 1:
@@ -122,6 +115,7 @@ def _joined(
     owner: str,
     path: list[Step],
     missing: set[str],
+    aliases: set[str],
     dialect: str,
 ) -> str | None:
     """``tree`` reading ``table`` joined along ``path`` to ``owner``, every column qualified: the
@@ -132,8 +126,7 @@ def _joined(
         or table.parent is not tree.args.get("from_")
     ):
         return None
-    here = (table.args["alias"].this if table.alias else table.this).copy()  # as written there
-    aliases = {a.alias.casefold() for a in tree.find_all(exp.Alias)}
+    here = alias_identifier(table)
     for column in tree.find_all(exp.Column):
         name = column.name.casefold()
         if not column.table and name in aliases:

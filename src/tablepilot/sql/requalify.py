@@ -19,6 +19,7 @@ from sqlglot import exp
 from sqlglot.optimizer.scope import traverse_scope
 
 from tablepilot.engines.joins import ForeignKey
+from tablepilot.sql.clauses import alias_identifier
 from tablepilot.sql.dialects import read_dialect
 
 
@@ -125,7 +126,7 @@ def _join_holder(
         *(
             exp.EQ(
                 this=exp.column(a, table=exp.to_identifier(holder, quoted=True), quoted=True),
-                expression=exp.column(b, table=_alias_identifier(tables[alias]), quoted=True),
+                expression=exp.column(b, table=alias_identifier(tables[alias]), quoted=True),
             )
             for a, b in zip(own, theirs, strict=True)
         )
@@ -146,10 +147,3 @@ def _qualify(column: exp.Column, table: str, select: exp.Select) -> None:
     )
     if group is not None and shown and not grouped and column.find_ancestor(exp.AggFunc) is None:
         group.append("expressions", column.copy())
-
-
-def _alias_identifier(source: exp.Table) -> exp.Identifier:
-    """How the SELECT names a table it reads: its alias, else its name, quoted as written."""
-    ident = source.args["alias"].this if source.args.get("alias") else source.this
-    named: exp.Identifier = exp.to_identifier(ident.name, quoted=bool(getattr(ident, "quoted", False)))
-    return named

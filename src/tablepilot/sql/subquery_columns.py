@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from sqlglot import exp
 
+from tablepilot.sql.clauses import written_aliases
 from tablepilot.sql.dialects import parse_sql, read_dialect
 
 
@@ -53,8 +54,6 @@ def own_subquery_columns(
             having = [a for a, t in own.items() if column.name.casefold() in columns.get(t.casefold(), set())]
             if len(having) != 1:
                 continue
-            table = next(t for t in select.find_all(exp.Table) if (t.alias or t.name).casefold() == having[0])
-            written = table.args["alias"].this if table.alias else table.this  # quoted as written there
-            column.set("table", written.copy())
+            column.set("table", written_aliases(select)[having[0]].copy())  # quoted as written there
             moved.append(column.name)
     return (tree.sql(dialect=read_dialect(dialect)), moved) if moved else None
