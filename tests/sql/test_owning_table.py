@@ -96,3 +96,57 @@ def test_a_key_path_that_fans_out_is_not_joined() -> None:
     ]
     out = owning_table("SELECT Position, COUNT(*) FROM player GROUP BY Position", TABLES, foreign_keys=keys)
     assert out is not None and out[2:] == ("match_season", False)
+
+
+COLLEGE = {
+    "EMPLOYEE": ["EMP_NUM", "EMP_LNAME", "EMP_FNAME"],
+    "PROFESSOR": ["EMP_NUM", "DEPT_CODE", "PROF_OFFICE"],
+    "DEPARTMENT": ["DEPT_CODE", "DEPT_NAME", "EMP_NUM"],
+}
+COLLEGE_KEYS = [
+    ForeignKey("PROFESSOR", ("EMP_NUM",), "EMPLOYEE", ("EMP_NUM",)),
+    ForeignKey("PROFESSOR", ("DEPT_CODE",), "DEPARTMENT", ("DEPT_CODE",)),
+    ForeignKey("DEPARTMENT", ("EMP_NUM",), "EMPLOYEE", ("EMP_NUM",)),
+]
+
+
+def test_a_joined_query_joins_the_table_beside_the_selected_columns() -> None:
+    # both PROFESSOR and DEPARTMENT lead to EMPLOYEE; the office beside the name is the professor's
+    sql = (
+        "SELECT EMP_LNAME, PROF_OFFICE FROM PROFESSOR AS p JOIN DEPARTMENT AS d "
+        "ON p.DEPT_CODE = d.DEPT_CODE WHERE DEPT_NAME = 'History'"
+    )
+    out = owning_table(sql, COLLEGE, foreign_keys=COLLEGE_KEYS)
+    joined = (
+        'SELECT "EMPLOYEE".EMP_LNAME, p.PROF_OFFICE FROM PROFESSOR AS p JOIN DEPARTMENT AS d '
+        'ON p.DEPT_CODE = d.DEPT_CODE JOIN "EMPLOYEE" ON p."EMP_NUM" = "EMPLOYEE"."EMP_NUM" '
+        "WHERE d.DEPT_NAME = 'History'"
+    )
+    assert out == (
+        joined,
+        "PROFESSOR",
+        "EMPLOYEE",
+        True,
+    )
+
+
+def test_the_alias_written_on_the_missing_column_decides() -> None:
+    sql = "SELECT d.EMP_LNAME FROM PROFESSOR AS p JOIN DEPARTMENT AS d ON p.DEPT_CODE = d.DEPT_CODE"
+    out = owning_table(sql, COLLEGE, foreign_keys=COLLEGE_KEYS)
+    assert out is not None and out[1:] == ("DEPARTMENT", "EMPLOYEE", True)
+    assert 'JOIN "EMPLOYEE" ON d."EMP_NUM" = "EMPLOYEE"."EMP_NUM"' in out[0]
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        # two tables lead there and nothing says which
+        "SELECT COUNT(EMP_LNAME) FROM PROFESSOR AS p JOIN DEPARTMENT AS d ON p.DEPT_CODE = d.DEPT_CODE",
+        # the columns are all there: nothing to join
+        "SELECT PROF_OFFICE, DEPT_NAME FROM PROFESSOR AS p JOIN DEPARTMENT AS d ON p.DEPT_CODE = d.DEPT_CODE",
+        # the owner is already read
+        "SELECT e.EMP_LNAME FROM PROFESSOR AS p JOIN EMPLOYEE AS e ON p.EMP_NUM = e.EMP_NUM",
+    ],
+)
+def test_joined_queries_left_alone(sql: str) -> None:
+    assert owning_table(sql, COLLEGE, foreign_keys=COLLEGE_KEYS) is None

@@ -12,6 +12,14 @@ BY Position``, where no key leads from ``player`` to ``match_season``, the only 
 ``Position`` (only a fan-out through ``team``): when exactly one other table has every column the
 query names, the model picked the table by the question's noun and the columns by their meaning;
 the columns are the surer guide, so the query is pointed at that table.
+
+"What are the last name and office of all history professors?" written as ``SELECT EMP_LNAME,
+PROF_OFFICE FROM PROFESSOR JOIN DEPARTMENT …`` names EMPLOYEE's ``EMP_LNAME``, a table the query
+does not read. When a query over several tables names columns none of them has, and one table that
+has them all is one or two declared keys away from one of them, that table is joined from it. Two
+of the query's tables may both lead there (PROFESSOR and DEPARTMENT both refer to EMPLOYEE): the
+one whose alias the model wrote on the column decides, else the one whose columns stand beside it
+in the SELECT list (the office and the last name are the same professor's).
 """
 
 from __future__ import annotations
@@ -66,9 +74,11 @@ def owning_table(
         return None
     tables = list(tree.find_all(exp.Table))
     names = {t.name.casefold() for t in tables}
-    if not tables or len(names) != 1:
+    if not tables:
         return None
     known = {t.casefold(): t for t in table_columns}
+    if len(names) > 1:
+        return _joined_owner(tree, tables, table_columns, foreign_keys, dialect)
     current = known.get(tables[0].name.casefold())
     if current is None:
         return None
@@ -135,8 +145,90 @@ def _joined(
             column.set("table", exp.to_identifier(owner, quoted=True))
         elif not column.table:
             column.set("table", here.copy())
-    previous = here
-    for source, cols, target, ref_cols in path:
+    return _join_along(tree, here, path).sql(dialect=read_dialect(dialect))
+
+
+def _joined_owner(
+    tree: exp.Expr,
+    tables: list[exp.Table],
+    table_columns: Mapping[str, Sequence[str]],
+    foreign_keys: Sequence[ForeignKey],
+    dialect: str,
+) -> tuple[str, str, str, bool] | None:
+    """The several-table case of :func:`owning_table`: join the one table that has the columns none
+    of the query's tables has, from the query's table that leads there along declared keys."""
+    if not isinstance(tree, exp.Select) or tree.args.get("from_") is None:
+        return None
+    direct = [tree.args["from_"].this, *(j.this for j in tree.args.get("joins") or ())]
+    if len(direct) != len(tables) or any(t not in direct for t in tables):
+        return None  # a subquery's tables: left to the other mends
+    known = {t.casefold(): t for t in table_columns}
+    if any(t.name.casefold() not in known for t in tables):
+        return None
+    read = [known[t.name.casefold()] for t in tables]
+    if len(set(read)) != len(read):
+        return None  # one table read twice
+    columns = {t: {c.casefold() for c in cols} for t, cols in table_columns.items()}
+    by_alias = {alias_identifier(t).name.casefold(): (t, known[t.name.casefold()]) for t in tables}
+    aliases = {a.alias.casefold() for a in tree.find_all(exp.Alias)}
+    refs = [
+        c for c in tree.find_all(exp.Column) if c.name and not (not c.table and c.name.casefold() in aliases)
+    ]
+    have = set().union(*(columns[t] for t in read))
+    missing = {c.name.casefold() for c in refs} - have
+    if not missing:
+        return None
+    in_query = {str(t).casefold() for t in read}
+    found = [
+        (table, known[table.name.casefold()], owner, path)
+        for owner, cols in columns.items()
+        if owner.casefold() not in in_query and missing <= cols
+        for table in tables
+        for path in _paths(known[table.name.casefold()], owner, foreign_keys)
+        if all(step[2].casefold() not in in_query for step in path[:-1])
+    ]
+    if not found:
+        return None
+    shortest = min(len(f[3]) for f in found)
+    found = [f for f in found if len(f[3]) == shortest]
+    if len(found) > 1:  # the alias written on the missing column names the table it was meant for
+        written = {c.table.casefold() for c in refs if c.name.casefold() in missing and c.table}
+        if len(written) == 1:
+            found = [f for f in found if alias_identifier(f[0]).name.casefold() in written] or found
+    if len(found) > 1:  # else the table whose columns stand beside it in the SELECT list
+        beside = {
+            by_alias[c.table.casefold()][1] if c.table and c.table.casefold() in by_alias else None
+            for e in tree.expressions
+            for c in e.find_all(exp.Column)
+            if c.name.casefold() not in missing
+        } | {
+            next((t for t in read if c.name.casefold() in columns[t]), None)
+            for e in tree.expressions
+            for c in e.find_all(exp.Column)
+            if not c.table
+            and c.name.casefold() not in missing
+            and sum(c.name.casefold() in columns[t] for t in read) == 1
+        }
+        found = [f for f in found if f[1] in beside]
+    if len(found) != 1:
+        return None
+    table, current, owner, path = found[0]
+    for column in refs:
+        name = column.name.casefold()
+        if name in missing:
+            column.set("table", exp.to_identifier(owner, quoted=True))
+        elif not column.table:  # the joined table may share the name: say whose it is
+            holders = [t for t in tables if name in columns[known[t.name.casefold()]]]
+            if len(holders) == 1:
+                column.set("table", alias_identifier(holders[0]))
+    joined = _join_along(tree, alias_identifier(table), path)
+    return joined.sql(dialect=read_dialect(dialect)), current, owner, True
+
+
+def _join_along(tree: exp.Select, start: exp.Identifier, path: list[Step]) -> exp.Select:
+    """``tree`` joined, from the table named ``start``, to each step's table on its key columns."""
+    previous = start
+    for _source, cols, target, ref_cols in path:
         ref = exp.to_identifier(target, quoted=True)
         on = exp.and_(
             *(
@@ -149,4 +241,4 @@ def _joined(
         )
         tree = tree.join(exp.to_table(f'"{target}"'), on=on, copy=False)
         previous = ref
-    return tree.sql(dialect=read_dialect(dialect))
+    return tree
