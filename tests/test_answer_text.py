@@ -242,3 +242,12 @@ def test_a_second_sentence_saying_what_to_return_keeps_the_count_as_context() ->
     result = ResultTable(["city", "n"], [["Rome", 9]])
     assert focus_columns("Which city has the most students? Return the city name.", result) == [0]
     assert focus_columns("Which city has the most students, and what is that number?", result) is None
+
+
+def test_a_list_of_columns_without_a_listing_verb_is_kept() -> None:
+    # "id" is customer_id without the table's word; the most orders only picks the customer
+    result = ResultTable(["customer_last_name", "customer_id", "phone_number"], [["Glover", 10, "197-955-3766"]])
+    question = "What is the customer last name, id and phone number with most number of orders?"
+    assert focus_columns(question, result) is None
+    # without the list, the comparison keeps the asked-for thing
+    assert focus_columns("What is the customer id with the most number of orders?", result) == [1]

@@ -156,7 +156,7 @@ def focus_columns(question: str, result: ResultTable) -> list[int] | None:
         return numeric  # "A与B的平均房价分别是多少": the labels are the names the question gave
     if focus is None:
         return _one_named_measure(question, result)
-    if _LISTING.search(question) and _enumerates(question, result.columns):
+    if _enumerates(question, result.columns):
         return None  # "… List the engineer id, first name and last name.": each is asked for
     if _COMPARING.search(question) or asks_either(question):  # "哪家的营业总成本更低": the measure is context
         return focus
@@ -177,8 +177,6 @@ _COMPARING = re.compile(
     r"(?i)更|最|\b(highest|lowest|most|least|more|less|greater|fewer|larger|smaller|top|best|worst|"
     r"largest|smallest|biggest|greatest|fewest|longest|shortest)\b"
 )
-#: a request that lists what to show: "List the id, first name and last name", "Find the name and age"
-_LISTING = re.compile(r"(?i)(^|[.?!;]\s*)(list|show|give|return|display|find|report|provide|tell me)\b")
 
 
 _BETWEEN_LISTED = re.compile(r"^\s*(,|and|, and|&|as well as)?\s*(the|its|their|his|her|of)?\s*$")
@@ -243,16 +241,30 @@ def _labels_named(question: str, result: ResultTable, textual: Sequence[int]) ->
 def _enumerates(question: str, columns: Sequence[str]) -> bool:
     """The question lists two or more of ``columns`` one after another ("the engineer id, first
     name and last name"), as a request for each of them; a measure named elsewhere ("the team with
-    the most wins") is no list."""
+    the most wins") is no list. A column is also found by its name without its first word, which
+    often repeats the table's ("the customer last name, id and phone number": ``customer_id``)."""
     text = normalize(question)
     spans = []
     for column in columns:
-        name = " ".join(without_unit(column).replace("_", " ").split())
-        at = text.find(name) if len(name) >= 2 else -1
-        if at >= 0:
-            spans.append((at, at + len(name)))
+        words = normalize(without_unit(column).replace("_", " ")).split()
+        for name in (" ".join(words), " ".join(words[1:])):
+            found = _named_at(text, name)
+            if found is not None:
+                spans.append(found)
+                break
     spans.sort()
     return any(_BETWEEN_LISTED.match(text[end:start]) for (_, end), (start, _) in itertools.pairwise(spans))
+
+
+def _named_at(text: str, name: str) -> tuple[int, int] | None:
+    """Where ``name`` first stands in ``text`` as whole words (any place for CJK names)."""
+    if len(name) < 2:
+        return None
+    if not name.isascii():
+        at = text.find(name)
+        return (at, at + len(name)) if at >= 0 else None
+    m = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+    return m.span() if m else None
 
 
 def names_column(question: str, column: str) -> bool:
